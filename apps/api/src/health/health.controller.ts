@@ -1,0 +1,53 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { Clock } from '@duban/calendar';
+import { REDIS } from '@duban/queue';
+import { Public } from '../auth/auth.decorators';
+
+const WORKER_STALE_MS = 120_000;
+
+/** Liveness of the API and its stores. 503 when PostgreSQL or Redis is down; a silent worker is reported, not fatal. */
+@ApiTags('运维 operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  @Public()
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: '健康检查：PostgreSQL、Redis 与 worker 心跳' })
+  check(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.db.pingCheck('postgres', { timeout: 2000 }),
+      () =>
+        this.indicators
+          .check('redis')
+          .attempt(async () => {
+            await this.redis.ping();
+          })
+          .withTimeout(2000),
+      () => this.workerCheck(),
+    ]);
+  }
+
+  private async workerCheck() {
+    const check = this.indicators.check('worker');
+    const rows: { seen_at: Date; worker_id: string }[] = await this.dataSource.query(
+      `select worker_id, seen_at from worker_heartbeats order by seen_at desc limit 1`,
+    );
+    const last = rows[0];
+    const ageMs = last ? this.clock.now().getTime() - new Date(last.seen_at).getTime() : null;
+    if (last && ageMs !== null && ageMs < WORKER_STALE_MS) return check.up({ lastSeen: new Date(last.seen_at).toISOString(), workerId: last.worker_id });
+    return check.degraded({ message: last ? 'worker 心跳超时' : '尚无 worker 心跳', lastSeen: last ? new Date(last.seen_at).toISOString() : null });
+  }
+}

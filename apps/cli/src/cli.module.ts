@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CalendarModule } from '@duban/calendar';
+import { ConfigModule, type AppConfig } from '@duban/config';
+import { DatabaseModule } from '@duban/database';
+import { ENTITIES, OrganizationsModule } from '@duban/domain';
+import { MIGRATIONS } from '../../../migrations';
+import { DemoCommand } from './demo.command';
+import { MigrateCommand } from './migrate.command';
+import { RegistryImportCommand } from './registry-import.command';
+import { SeedCommand } from './seed.command';
+
+/** Commands that need the database. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CalendarModule.forRoot(),
+        DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS }),
+        OrganizationsModule,
+      ],
+      providers: [MigrateCommand, SeedCommand, RegistryImportCommand, DemoCommand],
+    };
+  }
+}

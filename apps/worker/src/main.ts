@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig } from '@duban/config';
+import { checkPostgres, checkRedis, ServiceUnavailableAtBootError } from '@duban/database';
+import { WorkerModule } from './worker.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await Promise.all([checkPostgres(config.database.url, config.connectTimeoutMs), checkRedis(config.redis.url, config.connectTimeoutMs)]);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  // SIGTERM/SIGINT close the BullMQ workers, which finish their current jobs first.
+  app.enableShutdownHooks();
+  await app.init();
+  console.log('督办 worker 已启动');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof ServiceUnavailableAtBootError) {
+    console.error(`启动失败：${error.message}`);
+  } else {
+    console.error('启动失败：', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@duban/config';
+import { WorkerHeartbeatService } from '@duban/domain';
+import { JOBS, QUEUES, type JobName } from '@duban/queue';
+
+function assertNever(name: never): never {
+  throw new UnrecoverableError(`unknown job ${String(name)}`);
+}
+
+/** The `maintenance` queue: worker heartbeats. */
+@Processor(QUEUES.maintenance)
+export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly heartbeat: WorkerHeartbeatService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.worker.concurrency;
+  }
+
+  async process(job: Job): Promise<void> {
+    const name = job.name as JobName;
+    switch (name) {
+      case JOBS.WorkerHeartbeat:
+        await this.heartbeat.beat();
+        await this.heartbeat.prune();
+        return;
+      default:
+        return assertNever(name);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { Clock, ManualClock, SystemClock } from './clock';
+export { CalendarModule } from './calendar.module';

@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('works with no variables set, using the documented local defaults', () => {
+    const config = loadConfig({});
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/duban');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.api.port).toBe(3000);
+    expect(config.timeZone).toBe('Asia/Shanghai');
+  });
+
+  it('lists every bad variable in one error, naming each', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://nope', REDIS_URL: 'http://x', API_PORT: 'eighty', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.variable).sort();
+    expect(problems).toEqual(['API_PORT', 'DATABASE_URL', 'LOG_LEVEL', 'REDIS_URL']);
+    expect((error as ConfigError).message).toContain('DATABASE_URL');
+  });
+
+  it('treats blank values as unset and converts numbers', () => {
+    const config = loadConfig({ API_PORT: ' 8080 ', REDIS_URL: '  ' });
+    expect(config.api.port).toBe(8080);
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('refuses the development JWT secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length' }).env).toBe('production');
+  });
+});

@@ -1,0 +1,57 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import type { AppConfig } from './app-config';
+import { EnvDto } from './env.dto';
+
+/** Thrown at boot when one or more variables are invalid; the message lists every one of them. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `配置错误（${problems.length} 项），请检查环境变量：\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const KNOWN = new Set(Object.keys(new EnvDto()).concat(['SMTP_URL']));
+
+function flatten(errors: ValidationError[]): { variable: string; message: string }[] {
+  return errors.map((e) => ({
+    variable: e.property,
+    message: `${Object.values(e.constraints ?? {}).join('; ')}（当前值：${JSON.stringify(e.value)}）`,
+  }));
+}
+
+/**
+ * Reads and validates the environment once. Empty strings count as unset, so a blank line in
+ * a `.env` file falls back to the default instead of failing obscurely.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of KNOWN) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
+  }
+  const dto = plainToInstance(EnvDto, raw, { exposeDefaultValues: true });
+  const problems = flatten(validateSync(dto, { whitelist: false }));
+  if (dto.NODE_ENV === 'production' && dto.JWT_SECRET === new EnvDto().JWT_SECRET) {
+    problems.push({ variable: 'JWT_SECRET', message: '生产环境必须设置自己的密钥' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: dto.NODE_ENV as AppConfig['env'],
+    database: { url: dto.DATABASE_URL },
+    redis: { url: dto.REDIS_URL, queuePrefix: dto.QUEUE_PREFIX },
+    api: { host: dto.API_HOST, port: dto.API_PORT },
+    auth: { jwtSecret: dto.JWT_SECRET, jwtTtlSeconds: dto.JWT_TTL_SECONDS },
+    log: { level: dto.LOG_LEVEL, format: dto.LOG_FORMAT as 'json' | 'pretty' },
+    connectTimeoutMs: dto.SERVICE_CONNECT_TIMEOUT_MS,
+    worker: { concurrency: dto.WORKER_CONCURRENCY },
+    storage: { dir: dto.STORAGE_DIR, uploadMaxBytes: dto.UPLOAD_MAX_BYTES },
+    mail: { smtpUrl: dto.SMTP_URL ?? null, from: dto.MAIL_FROM },
+    workflow: { maxExtensionsPerTask: dto.MAX_EXTENSIONS_PER_TASK },
+    timeZone: 'Asia/Shanghai',
+  };
+}

@@ -1,0 +1,153 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { hash, verify } from '@node-rs/argon2';
+import { DataSource } from 'typeorm';
+import { Clock } from '@duban/calendar';
+import { isPgError, PG_UNIQUE_VIOLATION } from '@duban/database';
+import { ConflictError, NotFoundError, UnauthenticatedError, ValidationFailedError } from '../common/domain.errors';
+import type { UnitEntity } from '../organizations/unit.entity';
+import { UnitsRepository } from '../organizations/units.repository';
+import { AccountsRepository } from './accounts.repository';
+import type { Actor } from './actor';
+import type { ApiTokenEntity } from './api-token.entity';
+import { ROLES, type Role } from './role';
+import type { UserEntity } from './user.entity';
+
+export const API_TOKEN_PREFIX = 'dbn_';
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  password: string;
+  unitId: string;
+  roles: Role[];
+  email?: string | null;
+  phone?: string | null;
+}
+
+/** Verifying against this keeps a login for an unknown user as slow as one with a wrong password. */
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$Y+ecbFu0AoIwU5tIAvuDUw$LNjZ3xMXxckFE5Bfdp12NGbTeXqAnUzIW+deZPxlLKE';
+
+/** Sign-in, users and API tokens. Tokens for HTTP (JWT) are issued by the API; this checks identity. */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accounts: AccountsRepository,
+    private readonly units: UnitsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(username: string, password: string): Promise<UserEntity> {
+    const user = await this.accounts.findUserWithSecret(username);
+    const ok = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
+    if (!user || !ok || !user.active) {
+      throw new UnauthenticatedError('AUTH_BAD_CREDENTIALS', '用户名或密码错误');
+    }
+    return user;
+  }
+
+  /** The actor for a user id taken from a token; fails when the user is gone or disabled. */
+  async actorForUserId(userId: string): Promise<Actor> {
+    const user = await this.accounts.findUser(userId);
+    if (!user || !user.active || !user.unit) throw new UnauthenticatedError('AUTH_USER_INACTIVE', '用户不存在或已停用');
+    return this.actorFor(user, user.unit);
+  }
+
+  actorFor(user: UserEntity, unit: UnitEntity): Actor {
+    const cityId =
+      unit.kind === 'city_government' ? unit.id : unit.kind === 'city_bureau' || unit.kind === 'county' ? unit.parentId : null;
+    return { userId: user.id, username: user.username, unitId: unit.id, unitKind: unit.kind, cityId, roles: user.roles };
+  }
+
+  async createUser(input: NewUser): Promise<UserEntity> {
+    const bad = input.roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+    if (bad.length || input.roles.length === 0) {
+      throw new ValidationFailedError('角色无效', [{ field: 'roles', message: `可选角色：${ROLES.join(', ')}` }]);
+    }
+    const unit = await this.units.findById(input.unitId);
+    if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', '单位不存在');
+    const passwordHash = await hash(input.password);
+    try {
+      return await this.dataSource.transaction((manager) =>
+        this.accounts.saveUser(manager, {
+          username: input.username,
+          displayName: input.displayName,
+          unitId: unit.id,
+          roles: input.roles,
+          email: input.email ?? null,
+          phone: input.phone ?? null,
+          passwordHash,
+        }),
+      );
+    } catch (e) {
+      if (isPgError(e, PG_UNIQUE_VIOLATION)) {
+        throw new ConflictError('USER_EXISTS', `用户名“${input.username}”已存在`, [{ field: 'username', message: '已存在' }]);
+      }
+      throw e;
+    }
+  }
+
+  /** Creates the user, or resets password, unit and roles of an existing one (demo seeding). */
+  async upsertUser(input: NewUser): Promise<{ user: UserEntity; created: boolean }> {
+    const passwordHash = await hash(input.password);
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await this.accounts.findUserByName(input.username, manager);
+      const user = await this.accounts.saveUser(manager, {
+        ...(existing ? { id: existing.id, version: existing.version } : {}),
+        username: input.username,
+        displayName: input.displayName,
+        unitId: input.unitId,
+        roles: input.roles,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        passwordHash,
+        active: true,
+      });
+      return { user, created: !existing };
+    });
+  }
+
+  async createApiToken(actor: Actor, name: string, expiresInDays: number | null): Promise<{ token: string; entity: ApiTokenEntity }> {
+    const token = API_TOKEN_PREFIX + randomBytes(24).toString('base64url');
+    const now = this.clock.now();
+    const entity = await this.dataSource.transaction((manager) =>
+      this.accounts.saveToken(manager, {
+        userId: actor.userId,
+        name,
+        tokenHash: sha256(token),
+        prefix: token.slice(0, 10),
+        expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000),
+      }),
+    );
+    return { token, entity };
+  }
+
+  async authenticateApiToken(token: string): Promise<Actor> {
+    const found = await this.accounts.findTokenByHash(sha256(token));
+    const now = this.clock.now();
+    if (!found || found.revokedAt) throw new UnauthenticatedError('AUTH_TOKEN_INVALID', '访问令牌无效或已吊销');
+    if (found.expiresAt && found.expiresAt <= now) throw new UnauthenticatedError('AUTH_TOKEN_EXPIRED', '访问令牌已过期，请重新获取');
+    const user = found.user;
+    if (!user?.active || !user.unit) throw new UnauthenticatedError('AUTH_USER_INACTIVE', '用户不存在或已停用');
+    await this.accounts.touchToken(found.id, now);
+    return this.actorFor(user, user.unit);
+  }
+
+  listApiTokens(actor: Actor): Promise<ApiTokenEntity[]> {
+    return this.accounts.listTokens(actor.userId);
+  }
+
+  async revokeApiToken(actor: Actor, id: string): Promise<void> {
+    const done = await this.accounts.revokeToken(actor.userId, id, this.clock.now());
+    if (!done) throw new NotFoundError('API_TOKEN_NOT_FOUND', '访问令牌不存在或已吊销');
+  }
+
+  findUser(id: string): Promise<UserEntity | null> {
+    return this.accounts.findUser(id);
+  }
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}

@@ -1,0 +1,135 @@
+import { JwtService } from '@nestjs/jwt';
+import { ManualClock } from '../libs/calendar/src';
+import { startApi, type TestApi } from './support/test-app';
+
+function expectErrorShape(res: { status: number; body: any }, status: number, code: string): void {
+  expect(res.status).toBe(status);
+  expect(res.body).toEqual(
+    expect.objectContaining({ statusCode: status, code, message: expect.any(String), requestId: expect.any(String) }),
+  );
+  expect(res.body.message).toMatch(/[\u4e00-\u9fff]/); // Chinese by default
+}
+
+describe('authentication and the error shape', () => {
+  let api: TestApi;
+  const clock = new ManualClock('2026-11-23T02:00:00Z');
+
+  beforeAll(async () => {
+    api = await startApi('auth', { clock });
+  });
+  afterAll(async () => api.close());
+
+  it('logs in with the right password and answers /me with the unit', async () => {
+    const token = await api.login('coordinator');
+    const me = await api.request('GET', '/api/v1/me', { token });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual(
+      expect.objectContaining({ username: 'coordinator', roles: ['coordinator'], unit: expect.objectContaining({ name: '山西省乡村振兴局', kind: 'provincial_bureau' }) }),
+    );
+  });
+
+  it('gives city and county users their city', async () => {
+    const me = await api.request('GET', '/api/v1/me', { token: await api.login('yingxian.officer') });
+    const city = await api.request('GET', '/api/v1/units?kind=city_government&q=朔州', { token: await api.login('coordinator') });
+    expect(me.body.cityId).toBe(city.body.items[0].id);
+  });
+
+  it('rejects a wrong password and an unknown user alike, with 401', async () => {
+    expectErrorShape(await api.request('POST', '/api/v1/auth/login', { body: { username: 'coordinator', password: 'wrong' } }), 401, 'AUTH_BAD_CREDENTIALS');
+    expectErrorShape(await api.request('POST', '/api/v1/auth/login', { body: { username: 'nobody', password: 'wrong' } }), 401, 'AUTH_BAD_CREDENTIALS');
+  });
+
+  it('requires a token on every non-public route', async () => {
+    expectErrorShape(await api.request('GET', '/api/v1/me'), 401, 'AUTH_REQUIRED');
+    expectErrorShape(await api.request('GET', '/api/v1/units'), 401, 'AUTH_REQUIRED');
+    expectErrorShape(await api.request('GET', '/api/v1/me', { headers: { authorization: 'Basic abc' } }), 401, 'AUTH_REQUIRED');
+  });
+
+  it('rejects a malformed token, a token signed with another key, and an expired token', async () => {
+    expectErrorShape(await api.request('GET', '/api/v1/me', { token: 'not-a-jwt' }), 401, 'AUTH_TOKEN_INVALID');
+    const me = await api.request('GET', '/api/v1/me', { token: await api.login('coordinator') });
+    const forged = new JwtService({ secret: 'another-secret-of-enough-length' }).sign({ sub: me.body.id, typ: 'access' });
+    expectErrorShape(await api.request('GET', '/api/v1/me', { token: forged }), 401, 'AUTH_TOKEN_INVALID');
+    const expired = new JwtService({ secret: api.config.auth.jwtSecret }).sign({ sub: me.body.id, typ: 'access', exp: Math.floor(Date.now() / 1000) - 10 });
+    expectErrorShape(await api.request('GET', '/api/v1/me', { token: expired }), 401, 'AUTH_TOKEN_EXPIRED');
+  });
+
+  it('forbids a route to a role that does not hold it (403), and allows it to one that does', async () => {
+    const csv = 'code,name,kind\n';
+    const officer = await api.login('czt.officer');
+    const res = await api.request('POST', '/api/v1/units/import?dryRun=true', { token: officer, body: csv, headers: { 'content-type': 'text/csv' } });
+    expectErrorShape(res, 403, 'FORBIDDEN_ROLE');
+    const auditor = await api.request('POST', '/api/v1/units/import?dryRun=true', { token: await api.login('auditor'), body: csv, headers: { 'content-type': 'text/csv' } });
+    expectErrorShape(auditor, 403, 'FORBIDDEN_ROLE');
+    const admin = await api.request('POST', '/api/v1/units/import?dryRun=true', { token: await api.login('admin'), body: csv, headers: { 'content-type': 'text/csv' } });
+    expect(admin.status).toBe(200);
+  });
+
+  it('issues API tokens that work until revoked or expired', async () => {
+    const jwt = await api.login('czt.officer');
+    const created = await api.request('POST', '/api/v1/auth/tokens', { token: jwt, body: { name: '同步脚本', expiresInDays: 1 } });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^dbn_/);
+    const viaToken = await api.request('GET', '/api/v1/me', { token: created.body.token });
+    expect(viaToken.body.username).toBe('czt.officer');
+    const list = await api.request('GET', '/api/v1/auth/tokens', { token: jwt });
+    expect(list.body.map((t: { id: string }) => t.id)).toContain(created.body.id);
+    expect(JSON.stringify(list.body)).not.toContain(created.body.token);
+
+    clock.advance(2 * 86_400_000);
+    expectErrorShape(await api.request('GET', '/api/v1/me', { token: created.body.token }), 401, 'AUTH_TOKEN_EXPIRED');
+
+    const lasting = await api.request('POST', '/api/v1/auth/tokens', { token: jwt, body: { name: '长期' } });
+    expect((await api.request('GET', '/api/v1/me', { token: lasting.body.token })).status).toBe(200);
+    expect((await api.request('DELETE', `/api/v1/auth/tokens/${lasting.body.id}`, { token: jwt })).status).toBe(204);
+    expectErrorShape(await api.request('GET', '/api/v1/me', { token: lasting.body.token }), 401, 'AUTH_TOKEN_INVALID');
+    expectErrorShape(await api.request('DELETE', `/api/v1/auth/tokens/${lasting.body.id}`, { token: jwt }), 404, 'API_TOKEN_NOT_FOUND');
+  });
+
+  it('cannot revoke another user\'s token', async () => {
+    const mine = await api.request('POST', '/api/v1/auth/tokens', { token: await api.login('fgw.officer'), body: { name: 'x' } });
+    const other = await api.login('czt.officer');
+    expectErrorShape(await api.request('DELETE', `/api/v1/auth/tokens/${mine.body.id}`, { token: other }), 404, 'API_TOKEN_NOT_FOUND');
+    expect((await api.request('GET', '/api/v1/me', { token: mine.body.token })).status).toBe(200);
+  });
+
+  it('reports validation errors per field, unknown fields included', async () => {
+    const res = await api.request('POST', '/api/v1/auth/login', { body: { username: 'coordinator', password: 5, admin: true } });
+    expectErrorShape(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'password', message: '必须是字符串' },
+        { field: 'admin', message: '不允许的字段' },
+      ]),
+    );
+  });
+
+  it('answers malformed JSON, unknown routes and bad ids in the error shape', async () => {
+    expectErrorShape(await api.request('POST', '/api/v1/auth/login', { body: '{"username":', headers: { 'content-type': 'application/json' } }), 400, 'MALFORMED_JSON');
+    expectErrorShape(await api.request('GET', '/api/v1/nope', { token: await api.login('coordinator') }), 404, 'NOT_FOUND');
+    expectErrorShape(await api.request('DELETE', '/api/v1/auth/tokens/not-a-uuid', { token: await api.login('coordinator') }), 400, 'VALIDATION_FAILED');
+  });
+
+  it('echoes a caller request id and makes one otherwise', async () => {
+    const given = await api.request('GET', '/api/v1/me', { headers: { 'x-request-id': 'trace-123' } });
+    expect(given.headers['x-request-id']).toBe('trace-123');
+    expect(given.body.requestId).toBe('trace-123');
+    const made = await api.request('GET', '/api/v1/me');
+    expect(made.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('request limits', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi('limits', { env: { UPLOAD_MAX_BYTES: '4096' } });
+  });
+  afterAll(async () => api.close());
+
+  it('answers an oversize body with 413 and an unknown media type with 415, in the error shape', async () => {
+    const big = await api.request('POST', '/api/v1/auth/login', { body: { username: 'x'.repeat(10_000), password: 'y' } });
+    expectErrorShape(big, 413, 'PAYLOAD_TOO_LARGE');
+    const xml = await api.request('POST', '/api/v1/auth/login', { body: '<a/>', headers: { 'content-type': 'application/xml' } });
+    expectErrorShape(xml, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+});
