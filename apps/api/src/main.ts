@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, type AppConfig } from '@duban/config';
-import { checkPostgres, checkRedis, ServiceUnavailableAtBootError } from '@duban/database';
+import { loadConfig, type AppConfig } from '@duban/config';
+import { checkPostgres, checkRedis, runOrExit } from '@duban/database';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -11,11 +11,4 @@ async function main(): Promise<void> {
   console.log(`督办 API 已启动：http://${config.api.host}:${config.api.port}  （文档：/api/docs，健康检查：/health）`);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof ServiceUnavailableAtBootError) {
-    console.error(`启动失败：${error.message}`);
-  } else {
-    console.error('启动失败：', error);
-  }
-  process.exit(1);
-});
+runOrExit(main);

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '@duban/config';
-import { checkPostgres, checkRedis, ServiceUnavailableAtBootError } from '@duban/database';
+import { loadConfig } from '@duban/config';
+import { checkPostgres, checkRedis, runOrExit } from '@duban/database';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
@@ -16,11 +16,4 @@ async function main(): Promise<void> {
   console.log('督办 worker 已启动');
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof ServiceUnavailableAtBootError) {
-    console.error(`启动失败：${error.message}`);
-  } else {
-    console.error('启动失败：', error);
-  }
-  process.exit(1);
-});
+runOrExit(main);

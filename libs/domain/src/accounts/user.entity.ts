@@ -1,20 +1,18 @@
 import {
   Column,
-  CreateDateColumn,
   Entity,
   Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
-  UpdateDateColumn,
-  VersionColumn,
 } from 'typeorm';
+import { VersionedEntity } from '@duban/database';
 import { UnitEntity } from '../organizations/unit.entity';
 import type { Role } from './role';
 
 /** A person who signs in. Belongs to exactly one unit. */
 @Entity({ name: 'users' })
-export class UserEntity {
+export class UserEntity extends VersionedEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -47,13 +45,4 @@ export class UserEntity {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
-
-  @VersionColumn()
-  version: number;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ type: 'timestamptz' })
-  updatedAt: Date;
 }

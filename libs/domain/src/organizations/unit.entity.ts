@@ -1,19 +1,17 @@
 import {
   Column,
-  CreateDateColumn,
   Entity,
   Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
-  UpdateDateColumn,
-  VersionColumn,
 } from 'typeorm';
+import { VersionedEntity } from '@duban/database';
 import type { UnitKind } from './unit-kind';
 
 /** A unit of the registry: the bureau, a department, a city, a city bureau or a county. */
 @Entity({ name: 'units' })
-export class UnitEntity {
+export class UnitEntity extends VersionedEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -52,13 +50,4 @@ export class UnitEntity {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
-
-  @VersionColumn()
-  version: number;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ type: 'timestamptz' })
-  updatedAt: Date;
 }
