@@ -97,3 +97,13 @@ export async function clearQueues(prefix: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+/** A multipart/form-data body with one `file` field, for fastify's inject. */
+export function multipartFile(filename: string, content: Buffer | string, mimeType = 'application/octet-stream'): { body: Buffer; headers: Record<string, string> } {
+  const boundary = `----duban${randomBytes(8).toString('hex')}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${encodeURIComponent(filename)}"\r\nContent-Type: ${mimeType}\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { body: Buffer.concat([head, Buffer.isBuffer(content) ? content : Buffer.from(content), tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}

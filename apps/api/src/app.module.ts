@@ -6,11 +6,12 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { ENTITIES, OrganizationsModule } from '@duban/domain';
+import { DocumentsModule, ENTITIES, OrganizationsModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { DocumentsController } from './documents/documents.controller';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -47,8 +48,9 @@ export class ApiModule {
         }),
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         OrganizationsModule,
+        DocumentsModule,
       ],
-      controllers: [AuthController, UnitsController, HealthController, MetricsController],
+      controllers: [AuthController, UnitsController, DocumentsController, HealthController, MetricsController],
       providers: [
         MetricsService,
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -3,6 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import multipart from '@fastify/multipart';
 import { Logger } from 'nestjs-pino';
 import type { Clock } from '@duban/calendar';
 import type { AppConfig } from '@duban/config';
@@ -38,6 +39,8 @@ export async function createApiApp(config: AppConfig, options: { clock?: Clock; 
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
+  // One file per request, no larger than an upload may be; fields are small.
+  await app.register(multipart, { limits: { fileSize: config.storage.uploadMaxBytes, files: 1, fields: 5, fieldSize: 1024 } });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.storage.uploadMaxBytes }, (_req, body, done) => done(null, body));
   fastify.addHook('onSend', async (request, reply) => {

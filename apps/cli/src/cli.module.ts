@@ -2,9 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CalendarModule } from '@duban/calendar';
 import { ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { ENTITIES, OrganizationsModule } from '@duban/domain';
+import { DocumentsModule, ENTITIES, OrganizationsModule } from '@duban/domain';
 import { MIGRATIONS } from '../../../migrations';
 import { DemoCommand } from './demo.command';
+import { ImportCommand } from './import.command';
 import { MigrateCommand } from './migrate.command';
 import { RegistryImportCommand } from './registry-import.command';
 import { SeedCommand } from './seed.command';
@@ -20,8 +21,9 @@ export class CliModule {
         CalendarModule.forRoot(),
         DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS }),
         OrganizationsModule,
+        DocumentsModule,
       ],
-      providers: [MigrateCommand, SeedCommand, RegistryImportCommand, DemoCommand],
+      providers: [MigrateCommand, SeedCommand, RegistryImportCommand, ImportCommand, DemoCommand],
     };
   }
 }

@@ -18,3 +18,10 @@ export { parseRegistryJson, type RegistryUnitInput, type RejectedRow } from './o
 export { OrganizationsModule } from './organizations/organizations.module';
 export { WorkerHeartbeatService } from './operations/worker-heartbeat.service';
 export { OperationsModule } from './operations/operations.module';
+export { DocumentsModule } from './documents/documents.module';
+export { DocumentsService, type DocumentSource, type MeasurePatch, type PublishResult } from './documents/documents.service';
+export type { DocumentView, MeasureView, NameView } from './documents/document-view';
+export { DocumentEntity, type DocumentStatus } from './documents/document.entity';
+export { MeasureEntity, REPORTING_CYCLES, type ReportingCycle } from './documents/measure.entity';
+export { COLLECTIVES, collectiveOf, type CollectiveKind } from './documents/collective-units';
+export { TaskEntity, TASK_STATUSES, type TaskStatus } from './tasks/task.entity';

@@ -1,6 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind, type FieldProblem } from '@duban/domain';
+import { PolicyParserError } from '@duban/policy-parser';
 import type { ErrorResponseDto } from './error-response.dto';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -31,6 +32,11 @@ const HTTP_CODES: Record<number, [string, string]> = {
 export function toErrorResponse(error: unknown, requestId: string): ErrorResponseDto {
   if (error instanceof DomainError) {
     return withFields({ statusCode: STATUS[error.kind], code: error.code, message: error.message, requestId }, error.fields);
+  }
+  if (error instanceof PolicyParserError) {
+    // The file was received but cannot be used: wrong type 415, too large 413, otherwise 422.
+    const status = error.code === 'DOCUMENT_TOO_LARGE' ? 413 : error.code === 'DOCUMENT_UNSUPPORTED_TYPE' ? 415 : 422;
+    return { statusCode: status, code: error.code, message: error.message, requestId };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -3,8 +3,8 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { UNIT_KINDS, type UnitKind } from '@duban/domain';
 import { PageQueryDto } from '../common/page.dto';
+import { toBool } from '../common/query-transforms';
 
-const toBool = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListUnitsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: UNIT_KINDS })
