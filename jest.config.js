@@ -61,6 +61,7 @@ module.exports = {
     '^@duban/(config|database|queue|calendar|policy-parser|domain)$': '<rootDir>/libs/$1/src/index.ts',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFiles: ['reflect-metadata'],
   maxWorkers: 2,
   testTimeout: 60000,

@@ -28,6 +28,13 @@ describe('authentication and the error shape', () => {
     );
   });
 
+  it('tells coordinators, not officers, that next year\'s official calendar is missing', async () => {
+    const coord = await api.request('GET', '/api/v1/me', { token: await api.login('coordinator') });
+    expect(coord.body.notices.join()).toContain('2027');
+    const officer = await api.request('GET', '/api/v1/me', { token: await api.login('czt.officer') });
+    expect(officer.body.notices).toEqual([]);
+  });
+
   it('gives city and county users their city', async () => {
     const me = await api.request('GET', '/api/v1/me', { token: await api.login('yingxian.officer') });
     const city = await api.request('GET', '/api/v1/units?kind=city_government&q=朔州', { token: await api.login('coordinator') });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import { createApiApp } from '../../apps/api/src/bootstrap';
-import { ManualClock, SystemClock, type Clock } from '../../libs/calendar/src';
+import { CalendarService, ManualClock, SystemClock, type Clock } from '../../libs/calendar/src';
 import { loadConfig, type AppConfig } from '../../libs/config/src';
 import { SeedService } from '../../libs/domain/src';
 import { freshDatabase } from './test-db';
@@ -47,6 +47,7 @@ export async function startApi(label: string, opts: { clock?: Clock; seed?: 'reg
   if (seed) {
     const seeder = app.get(SeedService);
     await seeder.seedRegistry(REGISTRY_FILE);
+    await app.get(CalendarService).seedFromLibrary();
     if (seed === 'demo') await seeder.seedDemoUsers();
   }
   const api: TestApi = {

@@ -6,7 +6,16 @@ import { MIGRATIONS } from '../../migrations';
 
 /** Server of the test databases; override with TEST_DATABASE_URL (any database name). */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DB = 'duban_test_template';
+/**
+ * Each `jest` run has its own id (set by global-setup), so two runs on one machine (a developer's
+ * and CI's) never drop each other's databases.
+ */
+export function runId(): string {
+  return process.env.DUBAN_TEST_RUN ?? 'local';
+}
+export function templateDb(): string {
+  return `duban_t${runId()}_template`;
+}
 
 async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: withDatabase(TEST_SERVER_URL, 'postgres'), connectionTimeoutMillis: 5000 });
@@ -25,11 +34,11 @@ async function dropDatabase(c: Client, name: string): Promise<void> {
 /** Builds the template database with the real migrations: up, all the way down, and up again. */
 export async function buildTemplate(): Promise<void> {
   await admin(async (c) => {
-    await dropDatabase(c, TEMPLATE_DB);
-    await c.query(`create database "${TEMPLATE_DB}"`);
+    await dropDatabase(c, templateDb());
+    await c.query(`create database "${templateDb()}"`);
   });
   const ds = new DataSource(
-    dataSourceOptions({ database: { url: withDatabase(TEST_SERVER_URL, TEMPLATE_DB) }, connectTimeoutMs: 5000 }, { entities: [], migrations: MIGRATIONS }),
+    dataSourceOptions({ database: { url: withDatabase(TEST_SERVER_URL, templateDb()) }, connectTimeoutMs: 5000 }, { entities: [], migrations: MIGRATIONS }),
   );
   await ds.initialize();
   try {
@@ -47,10 +56,18 @@ export async function buildTemplate(): Promise<void> {
 
 /** A fresh database for one test file, copied from the template; returns its URL. */
 export async function freshDatabase(label: string): Promise<string> {
-  const name = `duban_test_${label}_${process.env.JEST_WORKER_ID ?? '0'}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 60);
+  const name = `duban_t${runId()}_${label}_${process.env.JEST_WORKER_ID ?? '0'}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 60);
   await admin(async (c) => {
     await dropDatabase(c, name);
-    await c.query(`create database "${name}" template "${TEMPLATE_DB}"`);
+    await c.query(`create database "${name}" template "${templateDb()}"`);
   });
   return withDatabase(TEST_SERVER_URL, name);
+}
+
+/** Drops every database of this run (global teardown). */
+export async function dropRunDatabases(): Promise<void> {
+  await admin(async (c) => {
+    const rows: { datname: string }[] = (await c.query(`select datname from pg_database where datname like $1`, [`duban_t${runId()}\\_%`])).rows;
+    for (const r of rows) await dropDatabase(c, r.datname);
+  });
 }

@@ -6,12 +6,15 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { DocumentsModule, ENTITIES, OrganizationsModule } from '@duban/domain';
+import { AuditModule, DocumentsModule, ENTITIES, OrganizationsModule, WorkflowModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { DocumentsController } from './documents/documents.controller';
+import { AuditController } from './audit/audit.controller';
+import { EvidenceController, TasksController } from './tasks/tasks.controller';
+import { ReviewsController } from './tasks/reviews.controller';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -49,8 +52,20 @@ export class ApiModule {
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         OrganizationsModule,
         DocumentsModule,
+        AuditModule,
+        WorkflowModule,
       ],
-      controllers: [AuthController, UnitsController, DocumentsController, HealthController, MetricsController],
+      controllers: [
+        AuthController,
+        UnitsController,
+        DocumentsController,
+        TasksController,
+        EvidenceController,
+        ReviewsController,
+        AuditController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         MetricsService,
         { provide: APP_GUARD, useClass: AuthGuard },

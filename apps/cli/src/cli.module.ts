@@ -2,8 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CalendarModule } from '@duban/calendar';
 import { ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { DocumentsModule, ENTITIES, OrganizationsModule } from '@duban/domain';
+import { AuditModule, DocumentsModule, ENTITIES, OrganizationsModule } from '@duban/domain';
 import { MIGRATIONS } from '../../../migrations';
+import { CalendarImportCommand, CalendarSeedCommand } from './calendar.command';
 import { DemoCommand } from './demo.command';
 import { ImportCommand } from './import.command';
 import { MigrateCommand } from './migrate.command';
@@ -22,8 +23,9 @@ export class CliModule {
         DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS }),
         OrganizationsModule,
         DocumentsModule,
+        AuditModule,
       ],
-      providers: [MigrateCommand, SeedCommand, RegistryImportCommand, ImportCommand, DemoCommand],
+      providers: [MigrateCommand, SeedCommand, RegistryImportCommand, ImportCommand, DemoCommand, CalendarSeedCommand, CalendarImportCommand],
     };
   }
 }

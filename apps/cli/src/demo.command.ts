@@ -44,7 +44,7 @@ export class DemoCommand extends CommandRunner {
     }
     await this.publish(view);
     this.printTable(await this.documents.view(policy.id));
-    console.log('\n尚未实现（见 issues 4-8）：签收与报送审核、提醒与督办、统计看板与导出、结对帮扶统计表收集。');
+    console.log('\n演示尚未包含（见 issues 5-8）：通过 HTTP 模拟一个月的签收、报送、审核（接口已实现），提醒与督办，统计看板与导出，结对帮扶统计表收集。');
     console.log('启动服务：npm start，然后访问 http://127.0.0.1:3000/api/docs（演示用户密码 Duban@2026）');
   }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
+import { CalendarService, missingCalendarNotice } from '@duban/calendar';
 import { SeedService, UNIT_KIND_LABELS, UnitsRepository } from '@duban/domain';
 
 interface SeedOptions {
@@ -15,6 +16,7 @@ export class SeedCommand extends CommandRunner {
   constructor(
     private readonly seed: SeedService,
     private readonly units: UnitsRepository,
+    private readonly calendar: CalendarService,
   ) {
     super();
   }
@@ -27,6 +29,11 @@ export class SeedCommand extends CommandRunner {
       const extra = row.kind === 'county' ? `（其中重点帮扶县 ${row.keyAssisted} 个）` : '';
       console.log(`  ${UNIT_KIND_LABELS[row.kind]}：${row.count}${extra}`);
     }
+    const cal = await this.calendar.seedFromLibrary();
+    const status = await this.calendar.status();
+    console.log(`工作日历：已导入 ${status.coveredYears[0]}–${status.coveredYears.at(-1)} 年的节假日与调休（${cal.days} 天）`);
+    const notice = missingCalendarNotice(status.missing);
+    if (notice) console.warn(`⚠ ${notice}`);
     if (options.demo) {
       const demo = await this.seed.seedDemoUsers();
       console.log(`演示用户（密码均为 ${demo.password}，仅供演示）：`);

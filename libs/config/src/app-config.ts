@@ -10,7 +10,13 @@ export interface AppConfig {
   readonly worker: { readonly concurrency: number };
   readonly storage: { readonly dir: string; readonly uploadMaxBytes: number };
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
-  readonly workflow: { readonly maxExtensionsPerTask: number };
+  readonly workflow: {
+    readonly maxExtensionsPerTask: number;
+    /** 签收时限: working days after publishing. */
+    readonly acceptWithinWorkingDays: number;
+    /** A report period is due this many working days after it ends. */
+    readonly reportDueWorkingDays: number;
+  };
   /** The one time zone of the product: Chinese government working time. */
   readonly timeZone: 'Asia/Shanghai';
 }

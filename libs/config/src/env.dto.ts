@@ -82,4 +82,16 @@ export class EnvDto {
   @Min(0)
   @Max(10)
   MAX_EXTENSIONS_PER_TASK = 1;
+
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（工作日）' })
+  @Min(1)
+  @Max(30)
+  ACCEPT_WITHIN_WORKING_DAYS = 3;
+
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（工作日）' })
+  @Min(0)
+  @Max(30)
+  REPORT_DUE_WORKING_DAYS = 5;
 }

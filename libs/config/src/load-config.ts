@@ -51,7 +51,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: { concurrency: dto.WORKER_CONCURRENCY },
     storage: { dir: dto.STORAGE_DIR, uploadMaxBytes: dto.UPLOAD_MAX_BYTES },
     mail: { smtpUrl: dto.SMTP_URL ?? null, from: dto.MAIL_FROM },
-    workflow: { maxExtensionsPerTask: dto.MAX_EXTENSIONS_PER_TASK },
+    workflow: {
+      maxExtensionsPerTask: dto.MAX_EXTENSIONS_PER_TASK,
+      acceptWithinWorkingDays: dto.ACCEPT_WITHIN_WORKING_DAYS,
+      reportDueWorkingDays: dto.REPORT_DUE_WORKING_DAYS,
+    },
     timeZone: 'Asia/Shanghai',
   };
 }

@@ -7,6 +7,12 @@ import { MeasureEntity } from './documents/measure.entity';
 import { MeasureUnitEntity } from './documents/measure-unit.entity';
 import { TaskEntity } from './tasks/task.entity';
 import { TaskUnitEntity } from './tasks/task-unit.entity';
+import { ExtensionRequestEntity } from './tasks/extension-request.entity';
+import { TaskCommentEntity } from './tasks/task-comment.entity';
+import { ReportPeriodEntity } from './reports/report-period.entity';
+import { ReportSubmissionEntity } from './reports/report-submission.entity';
+import { SubmissionValueEntity } from './reports/submission-value.entity';
+import { EvidenceFileEntity } from './reports/evidence-file.entity';
 
 /** Every entity, for the DataSource. */
 export const ENTITIES = [
@@ -19,4 +25,10 @@ export const ENTITIES = [
   MeasureUnitEntity,
   TaskEntity,
   TaskUnitEntity,
+  ExtensionRequestEntity,
+  TaskCommentEntity,
+  ReportPeriodEntity,
+  ReportSubmissionEntity,
+  SubmissionValueEntity,
+  EvidenceFileEntity,
 ];

@@ -25,3 +25,13 @@ export { DocumentEntity, type DocumentStatus } from './documents/document.entity
 export { MeasureEntity, REPORTING_CYCLES, type ReportingCycle } from './documents/measure.entity';
 export { COLLECTIVES, collectiveOf, type CollectiveKind } from './documents/collective-units';
 export { TaskEntity, TASK_STATUSES, type TaskStatus } from './tasks/task.entity';
+export { AuditModule } from './audit/audit.module';
+export { AuditService, canonicalJson, type AuditRow, type AuditFilter } from './audit/audit.service';
+export { WorkflowModule } from './tasks/workflow.module';
+export { TaskWorkflowService } from './tasks/task-workflow.service';
+export { TasksQueryRepository, type TaskListRow, type ScopedTask, type TaskUnitRow } from './tasks/tasks-query.repository';
+export { TASK_STATUS_LABELS, TASK_COMMANDS, type TaskCommand } from './tasks/task-states';
+export { ExtensionRequestEntity } from './tasks/extension-request.entity';
+export { ReportsService, type PeriodView, type SubmissionView, type ReviewQueueItem, type SubmissionInput } from './reports/reports.service';
+export { reportPeriods } from './reports/report-periods';
+export { FileStorage, LocalDiskStorage } from './storage/file-storage';

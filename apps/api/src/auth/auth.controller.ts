@@ -3,7 +3,8 @@ import { UuidParam } from '../common/uuid-param.pipe';
 import { JwtService } from '@nestjs/jwt';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '@duban/config';
-import { AccountsService, NotFoundError, type Actor, type ApiTokenEntity, type UnitEntity, type UserEntity } from '@duban/domain';
+import { CalendarService, missingCalendarNotice } from '@duban/calendar';
+import { AccountsService, hasRole, NotFoundError, type Actor, type ApiTokenEntity, type UnitEntity, type UserEntity } from '@duban/domain';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { CurrentActor, Public } from './auth.decorators';
 import { ApiTokenDto, CreateApiTokenDto, CreatedApiTokenDto, LoginDto, LoginResponseDto, MeDto } from './auth.dto';
@@ -15,6 +16,7 @@ export class AuthController {
     private readonly accounts: AccountsService,
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly calendar: CalendarService,
   ) {}
 
   @Public()
@@ -27,7 +29,7 @@ export class AuthController {
     const user = await this.accounts.authenticate(body.username, body.password);
     const accessToken = await this.jwt.signAsync({ sub: user.id, typ: 'access' }, { expiresIn: this.config.auth.jwtTtlSeconds });
     const actor = await this.accounts.actorForUserId(user.id);
-    return { accessToken, tokenType: 'Bearer', expiresIn: this.config.auth.jwtTtlSeconds, user: toMe(user, user.unit, actor) };
+    return { accessToken, tokenType: 'Bearer', expiresIn: this.config.auth.jwtTtlSeconds, user: toMe(user, user.unit, actor, await this.notices(actor)) };
   }
 
   @Get('me')
@@ -38,7 +40,14 @@ export class AuthController {
   async me(@CurrentActor() actor: Actor): Promise<MeDto> {
     const user = await this.accounts.findUser(actor.userId);
     if (!user) throw new NotFoundError('USER_NOT_FOUND', '用户不存在');
-    return toMe(user, user.unit, actor);
+    return toMe(user, user.unit, actor, await this.notices(actor));
+  }
+
+  /** Coordinators and admins are told loudly when next year's official calendar is missing. */
+  private async notices(actor: Actor): Promise<string[]> {
+    if (!hasRole(actor, 'coordinator', 'admin')) return [];
+    const notice = missingCalendarNotice((await this.calendar.status()).missing);
+    return notice ? [notice] : [];
   }
 
   @Post('auth/tokens')
@@ -68,7 +77,7 @@ export class AuthController {
   }
 }
 
-function toMe(user: UserEntity, unit: UnitEntity | undefined, actor: Actor): MeDto {
+function toMe(user: UserEntity, unit: UnitEntity | undefined, actor: Actor, notices: string[]): MeDto {
   if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', '用户所属单位不存在');
   return {
     id: user.id,
@@ -77,6 +86,7 @@ function toMe(user: UserEntity, unit: UnitEntity | undefined, actor: Actor): MeD
     roles: user.roles,
     unit: { id: unit.id, code: unit.code, name: unit.name, shortName: unit.shortName, kind: unit.kind },
     cityId: actor.cityId,
+    notices,
   };
 }
 

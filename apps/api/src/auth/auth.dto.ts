@@ -51,6 +51,9 @@ export class MeDto {
 
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: '市、县用户所属市的单位编号' })
   cityId: string | null;
+
+  @ApiProperty({ type: [String], description: '需要当前用户注意的系统提示（如下一年度工作日历未导入）' })
+  notices: string[];
 }
 
 export class LoginResponseDto {

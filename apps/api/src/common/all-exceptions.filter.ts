@@ -2,6 +2,7 @@ import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type Exce
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind, type FieldProblem } from '@duban/domain';
 import { PolicyParserError } from '@duban/policy-parser';
+import { CalendarError } from '@duban/calendar';
 import type { ErrorResponseDto } from './error-response.dto';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -37,6 +38,10 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
     // The file was received but cannot be used: wrong type 415, too large 413, otherwise 422.
     const status = error.code === 'DOCUMENT_TOO_LARGE' ? 413 : error.code === 'DOCUMENT_UNSUPPORTED_TYPE' ? 415 : 422;
     return { statusCode: status, code: error.code, message: error.message, requestId };
+  }
+  if (error instanceof CalendarError) {
+    // Missing holiday data is a state of the installation the operator must fix, not bad input.
+    return { statusCode: error.code === 'CALENDAR_DATA_MISSING' ? 409 : 400, code: error.code, message: error.message, requestId };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

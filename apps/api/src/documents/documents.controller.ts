@@ -77,8 +77,8 @@ export class DocumentsController {
   @Roles('coordinator')
   @ApiOperation({ summary: '修改草稿中的一条举措（牵头单位、方式、时限、报送周期、目标、是否交办），需带版本号' })
   @ApiOkResponse({ type: DocumentViewDto })
-  updateMeasure(@Param('id', UuidParam) id: string, @Param('no', measureNo) no: number, @Body() body: UpdateMeasureDto): Promise<DocumentViewDto> {
-    return this.documents.updateMeasure(id, no, body);
+  updateMeasure(@Param('id', UuidParam) id: string, @Param('no', measureNo) no: number, @Body() body: UpdateMeasureDto, @CurrentActor() actor: Actor): Promise<DocumentViewDto> {
+    return this.documents.updateMeasure(id, no, body, actor);
   }
 
   @Post(':id/aliases')
@@ -86,8 +86,8 @@ export class DocumentsController {
   @Roles('coordinator')
   @ApiOperation({ summary: '把未解析的名称对应到单位（同时记为该单位的别名，下次导入自动识别）' })
   @ApiOkResponse({ type: DocumentViewDto })
-  mapName(@Param('id', UuidParam) id: string, @Body() body: MapNameDto): Promise<DocumentViewDto> {
-    return this.documents.mapName(id, body.name, body.unitId);
+  mapName(@Param('id', UuidParam) id: string, @Body() body: MapNameDto, @CurrentActor() actor: Actor): Promise<DocumentViewDto> {
+    return this.documents.mapName(id, body.name, body.unitId, actor);
   }
 
   @Post(':id/publish')
@@ -104,8 +104,8 @@ export class DocumentsController {
   @Roles('coordinator')
   @ApiOperation({ summary: '删除草稿（已发布的文件不能删除）' })
   @ApiNoContentResponse()
-  async remove(@Param('id', UuidParam) id: string): Promise<void> {
-    await this.documents.deleteDraft(id);
+  async remove(@Param('id', UuidParam) id: string, @CurrentActor() actor: Actor): Promise<void> {
+    await this.documents.deleteDraft(id, actor);
   }
 }
 

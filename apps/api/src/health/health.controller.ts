@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { Clock } from '@duban/calendar';
+import { CalendarService, Clock, missingCalendarNotice } from '@duban/calendar';
 import { REDIS } from '@duban/queue';
 import { Public } from '../auth/auth.decorators';
 
@@ -19,6 +19,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly calendar: CalendarService,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -37,7 +38,17 @@ export class HealthController {
           })
           .withTimeout(2000),
       () => this.workerCheck(),
+      () => this.calendarCheck(),
     ]);
+  }
+
+  /** Degraded (loudly, not fatally) when this or next year's holidays are not imported. */
+  private async calendarCheck() {
+    const check = this.indicators.check('calendar');
+    const status = await this.calendar.status();
+    const notice = missingCalendarNotice(status.missing);
+    const covered = status.coveredYears.length ? `${status.coveredYears[0]}-${status.coveredYears.at(-1)}` : 'none';
+    return notice ? check.degraded({ message: notice, missingYears: status.missing, covered }) : check.up({ covered });
   }
 
   private async workerCheck() {

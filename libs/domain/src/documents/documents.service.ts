@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Clock } from '@duban/calendar';
+import { CalendarService, Clock, shanghaiDate as shanghaiDay } from '@duban/calendar';
 import { APP_CONFIG, type AppConfig } from '@duban/config';
 import { isPgError, PG_UNIQUE_VIOLATION } from '@duban/database';
 import { extractText, NoMeasuresError, parseDocumentWithText, type LeadMode, type Measure, type ParsedDocument, type Target } from '@duban/policy-parser';
@@ -12,6 +12,10 @@ import { UnitEntity } from '../organizations/unit.entity';
 import { UnitsRepository } from '../organizations/units.repository';
 import { RegistryService } from '../organizations/registry.service';
 import { TasksRepository, type NewTask } from '../tasks/tasks.repository';
+import { AuditService } from '../audit/audit.service';
+import { reportPeriods } from '../reports/report-periods';
+import { addWorkingDaysFlagged } from '../common/working-days';
+import { assignmentKeyOf } from '../tasks/assignment-key';
 import { COLLECTIVES, collectiveOf, type CollectiveKind } from './collective-units';
 import type { DocumentView, MeasureView, NameView } from './document-view';
 import type { DocumentEntity, DocumentSourceType } from './document.entity';
@@ -55,6 +59,8 @@ export class DocumentsService {
     private readonly registry: RegistryService,
     private readonly tasks: TasksRepository,
     private readonly clock: Clock,
+    private readonly calendar: CalendarService,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -75,6 +81,12 @@ export class DocumentsService {
         const measures = await this.documents.insertMeasures(manager, parsed.measures.map((m) => this.measureRow(doc.id, m, parsed)));
         const rows = measures.flatMap((row, i) => this.nameRows(row.id, parsed.measures[i].leads, parsed.measures[i].cooperating, resolved));
         await this.documents.insertMeasureUnits(manager, rows);
+        await this.audit.record(manager, actor, {
+          action: 'document.imported',
+          entityType: 'document',
+          entityId: doc.id,
+          after: { docNumber: parsed.docNumber, measures: parsed.measures.length, sha256, filename },
+        });
         return doc.id;
       })
       .catch((e: unknown) => {
@@ -126,7 +138,7 @@ export class DocumentsService {
   }
 
   /** A coordinator's correction of one measure of a draft. `version` must be the one they saw. */
-  async updateMeasure(documentId: string, no: number, patch: MeasurePatch): Promise<DocumentView> {
+  async updateMeasure(documentId: string, no: number, patch: MeasurePatch, actor: Actor | null = null): Promise<DocumentView> {
     return this.dataSource.transaction(async (manager) => {
       await this.lockDraft(manager, documentId);
       const measure = await this.documents.measureByNo(manager, documentId, no);
@@ -151,8 +163,16 @@ export class DocumentsService {
       if (patch.reportingCycle) measure.reportingCycle = patch.reportingCycle;
       if (patch.targets) measure.targets = patch.targets;
       if (patch.dispatch !== undefined) measure.dispatch = patch.dispatch;
+      const before = { leads: names(measure.units, 'lead'), cooperating: names(measure.units, 'cooperating'), leadMode: patch.leadMode === undefined ? measure.leadMode : undefined };
       delete measure.units; // saved above; keep save() from touching the relation
       await this.documents.saveMeasure(manager, measure);
+      await this.audit.record(manager, actor, {
+        action: 'measure.corrected',
+        entityType: 'document',
+        entityId: documentId,
+        before: { no, ...before },
+        after: { no, leads, cooperating, leadMode: measure.leadMode, dueOn: measure.dueOn, reportingCycle: measure.reportingCycle, dispatch: measure.dispatch },
+      });
       return this.view(documentId, manager);
     });
   }
@@ -161,7 +181,7 @@ export class DocumentsService {
    * Maps a printed name that did not resolve to a unit, in this whole document, and remembers it
    * as an alias of that unit for the next import.
    */
-  async mapName(documentId: string, printedName: string, unitId: string): Promise<DocumentView> {
+  async mapName(documentId: string, printedName: string, unitId: string, actor: Actor | null = null): Promise<DocumentView> {
     const unit = await this.units.findById(unitId);
     if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', '单位不存在');
     if (collectiveOf(printedName)) throw new ValidationFailedError(`“${printedName}”是集合名称，会自动分解到各单位，无需映射`, [{ field: 'name', message: '集合名称' }]);
@@ -170,6 +190,7 @@ export class DocumentsService {
       await this.lockDraft(manager, documentId);
       const changed = await this.documents.resolvePrintedName(manager, documentId, printedName, unit.id);
       if (changed === 0) throw new NotFoundError('NAME_NOT_FOUND', `本文件中没有未解析的名称“${printedName}”`);
+      await this.audit.record(manager, actor, { action: 'document.nameMapped', entityType: 'document', entityId: documentId, after: { name: printedName, unitId: unit.id, unit: unit.name } });
       return this.view(documentId, manager);
     });
   }
@@ -193,13 +214,15 @@ export class DocumentsService {
       const members = await this.collectiveMembers(manager);
       const specs = measures.filter((m) => m.dispatch).flatMap((m) => this.taskSpecs(doc, m, members, options.defaultDueOn ?? null));
       const created = await this.tasks.insertNew(manager, specs);
+      await this.scheduleTasks(manager, documentId);
       if (doc.status !== 'published') {
         doc.status = 'published';
         doc.publishedAt = this.clock.now();
         doc.publishedBy = actor?.userId ?? null;
         await this.documents.saveDocument(manager, doc);
       }
-      const today = shanghaiDate(this.clock.now());
+      await this.audit.record(manager, actor, { action: 'document.published', entityType: 'document', entityId: documentId, after: { created, total: specs.length } });
+      const today = shanghaiDay(this.clock.now());
       const past = specs.filter((s) => s.dueOn !== null && s.dueOn < today).length;
       return {
         documentId,
@@ -211,14 +234,63 @@ export class DocumentsService {
     });
   }
 
+  /**
+   * Gives new tasks their acceptance deadline (N working days from today) and their report periods
+   * (each due M working days after it ends). Idempotent: only tasks without them are touched.
+   */
+  private async scheduleTasks(manager: EntityManager, documentId: string): Promise<void> {
+    const cal = await this.calendar.load();
+    const today = shanghaiDay(this.clock.now());
+    const { acceptWithinWorkingDays, reportDueWorkingDays } = this.config.workflow;
+    const acceptDue = addWorkingDaysFlagged(cal, today, acceptWithinWorkingDays);
+    await manager.query(`update tasks set accept_due_on = $2, accept_due_provisional = $3 where document_id = $1 and accept_due_on is null`, [
+      documentId,
+      acceptDue.date,
+      acceptDue.provisional,
+    ]);
+    const tasks: { id: string; reporting_cycle: ReportingCycle; due_on: string | null }[] = await manager.query(
+      `select t.id, t.reporting_cycle, t.due_on::text as due_on from tasks t
+        where t.document_id = $1 and not exists (select 1 from report_periods p where p.task_id = t.id)`,
+      [documentId],
+    );
+    const dueCache = new Map<string, { date: string; provisional: boolean }>();
+    const dueAfter = (end: string): string => {
+      let due = dueCache.get(end);
+      if (!due) {
+        due = reportDueWorkingDays === 0 ? { date: end, provisional: false } : addWorkingDaysFlagged(cal, end, reportDueWorkingDays);
+        dueCache.set(end, due);
+      }
+      return due.date;
+    };
+    const rows = tasks.flatMap((t) =>
+      reportPeriods(t.reporting_cycle, today, t.due_on, dueAfter).map((p) => ({ taskId: t.id, ...p, provisional: dueCache.get(p.endsOn)?.provisional ?? false })),
+    );
+    for (let i = 0; i < rows.length; i += 5000) {
+      const chunk = rows.slice(i, i + 5000);
+      await manager.query(
+        `insert into report_periods (task_id, period_key, starts_on, ends_on, due_on, due_provisional)
+         select * from unnest($1::uuid[], $2::varchar[], $3::date[], $4::date[], $5::date[], $6::boolean[]) on conflict do nothing`,
+        [
+          chunk.map((r) => r.taskId),
+          chunk.map((r) => r.periodKey),
+          chunk.map((r) => r.startsOn),
+          chunk.map((r) => r.endsOn),
+          chunk.map((r) => r.dueOn),
+          chunk.map((r) => r.provisional),
+        ],
+      );
+    }
+  }
+
   async findIdByDocNumber(docNumber: string): Promise<string | null> {
     return (await this.documents.findByDocNumber(docNumber))?.id ?? null;
   }
 
-  async deleteDraft(documentId: string): Promise<void> {
+  async deleteDraft(documentId: string, actor: Actor | null = null): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await this.lockDraft(manager, documentId);
+      const doc = await this.lockDraft(manager, documentId);
       await this.documents.deleteDocument(manager, documentId);
+      await this.audit.record(manager, actor, { action: 'document.deleted', entityType: 'document', entityId: documentId, before: { docNumber: doc.docNumber, title: doc.title } });
     });
   }
 
@@ -326,7 +398,7 @@ export class DocumentsService {
     return groups.map((group) => ({
       documentId: doc.id,
       measureId: m.id,
-      assignmentKey: sha256(Buffer.from([...group].sort().join(','))),
+      assignmentKey: assignmentKeyOf(group),
       title: `${m.label}${m.title}`,
       dueOn: m.dueOn ?? defaultDueOn,
       reportingCycle: m.reportingCycle,
@@ -415,7 +487,3 @@ function sha256(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-/** The calendar date in Asia/Shanghai (deadlines are Chinese dates). */
-function shanghaiDate(d: Date): string {
-  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}

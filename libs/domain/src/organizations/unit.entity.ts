@@ -50,4 +50,8 @@ export class UnitEntity extends VersionedEntity {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /** Submissions of this unit need its head's sign-off before they reach the province. */
+  @Column({ type: 'boolean', default: false })
+  requiresSignoff: boolean;
 }

@@ -44,6 +44,52 @@ export class TaskEntity extends VersionedEntity {
   @Column({ type: 'jsonb' })
   targets: Target[];
 
+  /** 签收 must happen by this date. */
+  @Column({ type: 'date', nullable: true })
+  acceptDueOn: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  acceptedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  acceptedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  completionRequestedAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  completionNote: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  closedBy: string | null;
+
+  /** While suspended: the state to return to, when, why, and the working days that were left. */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  suspendedFrom: TaskStatus | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  suspendedAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  suspendReason: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  remainingWorkingDays: number | null;
+
+  /** The acceptance deadline was computed across a year with no official calendar yet. */
+  @Column({ type: 'boolean', default: false })
+  acceptDueProvisional: boolean;
+
+  /** The due date was recomputed (resume) across a year with no official calendar yet. */
+  @Column({ type: 'boolean', default: false })
+  dueOnProvisional: boolean;
+
   @OneToMany('TaskUnitEntity', 'task')
   units?: TaskUnitEntity[];
 }

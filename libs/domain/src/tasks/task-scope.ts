@@ -1,0 +1,38 @@
+import { hasRole, type Actor } from '../accounts/actor';
+
+/** How an actor stands to a task. Decides what they may see and do. */
+export type TaskRelation = 'coordinator' | 'auditor' | 'lead' | 'cooperating' | 'city' | 'none';
+
+/** Sees every task of the province: the bureau's coordinators, admins and auditors. */
+export function seesAllTasks(actor: Actor): boolean {
+  return hasRole(actor, 'coordinator', 'admin', 'auditor');
+}
+
+/**
+ * SQL condition restricting alias `t` (tasks) to what the actor may see, with its parameters
+ * numbered from `firstParam`. Every task query takes it: a query without a scope does not exist.
+ */
+export function taskScopeSql(actor: Actor, firstParam: number, alias = 't'): { sql: string; params: unknown[] } {
+  if (seesAllTasks(actor)) return { sql: 'true', params: [] };
+  if (actor.cityId && (actor.unitKind === 'city_bureau' || actor.unitKind === 'city_government')) {
+    // City bureau users oversee every unit of their city: the city government, its bureau, its counties.
+    return {
+      sql: `exists (select 1 from task_units tu join units u on u.id = tu.unit_id
+                     where tu.task_id = ${alias}.id and (u.id = $${firstParam} or u.parent_id = $${firstParam}))`,
+      params: [actor.cityId],
+    };
+  }
+  return { sql: `exists (select 1 from task_units tu where tu.task_id = ${alias}.id and tu.unit_id = $${firstParam})`, params: [actor.unitId] };
+}
+
+/** The actor's relation to a task, from its units (unit id -> role, and each unit's parent). */
+export function relationTo(actor: Actor, units: { unitId: string; role: 'lead' | 'cooperating'; parentId: string | null }[]): TaskRelation {
+  if (hasRole(actor, 'coordinator')) return 'coordinator';
+  const own = units.find((u) => u.unitId === actor.unitId);
+  if (own) return own.role;
+  if (hasRole(actor, 'admin', 'auditor')) return 'auditor';
+  if (actor.cityId && (actor.unitKind === 'city_bureau' || actor.unitKind === 'city_government')) {
+    if (units.some((u) => u.unitId === actor.cityId || u.parentId === actor.cityId)) return 'city';
+  }
+  return 'none';
+}

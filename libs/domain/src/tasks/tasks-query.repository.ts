@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../accounts/actor';
+import { relationTo, taskScopeSql, type TaskRelation } from './task-scope';
+import { TaskEntity, type TaskStatus } from './task.entity';
+
+export interface TaskUnitRow {
+  unitId: string;
+  role: 'lead' | 'cooperating';
+  parentId: string | null;
+  name: string;
+  shortName: string;
+  kind: string;
+  requiresSignoff: boolean;
+}
+
+export interface ScopedTask {
+  task: TaskEntity;
+  units: TaskUnitRow[];
+  relation: TaskRelation;
+}
+
+export interface TaskListFilter {
+  status?: TaskStatus;
+  documentId?: string;
+  unitId?: string;
+  /** Only open tasks whose due date is before this date (YYYY-MM-DD). */
+  overdueOn?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface TaskListRow {
+  id: string;
+  title: string;
+  status: TaskStatus;
+  dueOn: string | null;
+  documentId: string;
+  measureId: string;
+  version: number;
+  leads: string[];
+}
+
+/** Task reads, always within an actor's scope; out-of-scope tasks are simply not found. */
+@Injectable()
+export class TasksQueryRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The task if the actor may see it (optionally locked for update), with its units and the actor's relation. */
+  async findForActor(actor: Actor, taskId: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<ScopedTask | null> {
+    const scope = taskScopeSql(actor, 2);
+    const ids: { id: string }[] = await manager.query(`select t.id from tasks t where t.id = $1 and ${scope.sql}`, [taskId, ...scope.params]);
+    if (ids.length === 0) return null;
+    const task = await manager.findOne(TaskEntity, { where: { id: taskId }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!task) return null;
+    const units = await this.unitsOf(manager, taskId);
+    return { task, units, relation: relationTo(actor, units) };
+  }
+
+  async unitsOf(manager: EntityManager, taskId: string): Promise<TaskUnitRow[]> {
+    const rows: Record<string, unknown>[] = await manager.query(
+      `select tu.unit_id, tu.role, u.parent_id, u.name, u.short_name, u.kind, u.requires_signoff
+         from task_units tu join units u on u.id = tu.unit_id where tu.task_id = $1 order by tu.role desc, u.admin_code nulls last, u.code`,
+      [taskId],
+    );
+    return rows.map((r) => ({
+      unitId: r.unit_id as string,
+      role: r.role as 'lead' | 'cooperating',
+      parentId: (r.parent_id as string | null) ?? null,
+      name: r.name as string,
+      shortName: r.short_name as string,
+      kind: r.kind as string,
+      requiresSignoff: r.requires_signoff as boolean,
+    }));
+  }
+
+  async list(actor: Actor, filter: TaskListFilter): Promise<{ items: TaskListRow[]; total: number }> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const scope = taskScopeSql(actor, 1);
+    params.push(...scope.params);
+    where.push(scope.sql);
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    if (filter.status) add('t.status = ?', filter.status);
+    if (filter.documentId) add('t.document_id = ?', filter.documentId);
+    if (filter.unitId) add('exists (select 1 from task_units f where f.task_id = t.id and f.unit_id = ?)', filter.unitId);
+    if (filter.overdueOn) add(`t.status not in ('closed', 'suspended') and t.due_on < ?`, filter.overdueOn);
+    const clause = where.join(' and ');
+    const total: { n: string }[] = await this.dataSource.query(`select count(*) as n from tasks t where ${clause}`, params);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `select t.id, t.title, t.status, t.due_on::text as due_on, t.document_id, t.measure_id, t.version,
+              array(select u.short_name from task_units l join units u on u.id = l.unit_id
+                     where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
+         from tasks t where ${clause}
+        order by t.due_on nulls last, t.id
+        limit ${filter.limit} offset ${filter.offset}`,
+      params,
+    );
+    return {
+      total: Number(total[0].n),
+      items: rows.map((r) => ({
+        id: r.id as string,
+        title: r.title as string,
+        status: r.status as TaskStatus,
+        dueOn: (r.due_on as string | null) ?? null,
+        documentId: r.document_id as string,
+        measureId: r.measure_id as string,
+        version: r.version as number,
+        leads: r.leads as string[],
+      })),
+    };
+  }
+}

@@ -1,0 +1,186 @@
+import { DataSource } from 'typeorm';
+import { makePdf } from '../libs/policy-parser/test/make-pdf';
+import { ManualClock } from '../libs/calendar/src';
+import { multipartFile, startApi, type TestApi } from './support/test-app';
+
+/**
+ * The authorization matrix: every documented route x every kind of user, inside and outside the
+ * scope of the task it touches. "ok" means the guards let the call through (2xx, or a 400/409 about
+ * the request itself); "forbidden" is 403; "hidden" is 404 (the task's existence does not leak).
+ * A denied call must change nothing (audit log and task versions are compared).
+ */
+type Outcome = 'ok' | 'forbidden' | 'hidden';
+type Relation = 'coordinator' | 'auditor' | 'lead' | 'cooperating' | 'city' | 'none';
+type Rule = (u: User) => Outcome;
+
+interface User {
+  name: string;
+  username: string;
+  roles: string[];
+  /** Relation to task T1 (lead 省财政厅, cooperating 省农业农村厅). */
+  relation: Relation;
+  token?: string;
+}
+
+const USERS: User[] = [
+  { name: 'coordinator', username: 'coordinator', roles: ['coordinator'], relation: 'coordinator' },
+  { name: 'admin', username: 'admin', roles: ['admin'], relation: 'auditor' },
+  { name: 'auditor', username: 'auditor', roles: ['auditor'], relation: 'auditor' },
+  { name: 'lead officer', username: 'czt.officer', roles: ['officer'], relation: 'lead' },
+  { name: 'lead head', username: 'czt.head', roles: ['unit_head'], relation: 'lead' },
+  { name: 'cooperating officer', username: 'nynct.officer', roles: ['officer'], relation: 'cooperating' },
+  { name: 'other department', username: 'fgw.officer', roles: ['officer'], relation: 'none' },
+  { name: 'other city bureau', username: 'datong.officer', roles: ['officer'], relation: 'none' },
+  { name: 'city bureau (朔州)', username: 'shuozhou.officer', roles: ['officer'], relation: 'none' },
+  { name: 'county', username: 'yingxian.officer', roles: ['officer'], relation: 'none' },
+];
+
+const anyone: Rule = () => 'ok';
+const roles = (...allowed: string[]): Rule => (u) => (u.roles.some((r) => allowed.includes(r)) ? 'ok' : 'forbidden');
+const visible: Rule = (u) => (u.relation === 'none' ? 'hidden' : 'ok');
+const byRelation = (...allowed: Relation[]): Rule => (u) => (u.relation === 'none' ? 'hidden' : allowed.includes(u.relation) ? 'ok' : 'forbidden');
+const leadHead: Rule = (u) => (u.relation === 'none' ? 'hidden' : u.relation === 'lead' && u.roles.includes('unit_head') ? 'ok' : 'forbidden');
+const draftReaders: Rule = (u) => (u.roles.some((r) => ['coordinator', 'admin', 'auditor'].includes(r)) ? 'ok' : 'hidden');
+
+describe('authorization matrix', () => {
+  const clock = new ManualClock('2026-11-23T02:00:00Z');
+  let api: TestApi;
+  let db: DataSource;
+  let ids: Record<string, string>;
+  const documented = new Set<string>();
+
+  const as = (u: User) => u.token as string;
+  const taskVersion = async (id: string): Promise<number> => (await db.query(`select version from tasks where id = $1`, [id]))[0].version;
+  const fingerprint = async (): Promise<string> =>
+    JSON.stringify(await db.query(`select (select count(*) from audit_log) as audit, (select coalesce(sum(version), 0) from tasks) as tasks, (select count(*) from task_comments) as comments, (select count(*) from report_submissions) as subs, (select count(*) from documents) as docs, (select count(*) from extension_requests) as ext`));
+
+  beforeAll(async () => {
+    api = await startApi('authz', { clock });
+    db = api.app.get(DataSource);
+    for (const u of USERS) u.token = await api.login(u.username);
+    const coordinator = USERS[0].token as string;
+    const text = [
+      '授权〔2026〕1号',
+      '关于授权测试的通知',
+      '一、任务',
+      '（一）第一项工作。（省财政厅牵头，省农业农村厅配合）',
+      '（二）第二项工作。（应县人民政府牵头负责）',
+    ].join('\n\n');
+    const doc = await api.request('POST', '/api/v1/documents', { token: coordinator, body: { text } });
+    await api.request('POST', `/api/v1/documents/${doc.body.id}/publish`, { token: coordinator, body: { defaultDueOn: '2027-06-30' } });
+    const draft = await api.request('POST', '/api/v1/documents', { token: coordinator, body: { text: '草稿〔2026〕2号\n\n（一）草稿工作。（省财政厅牵头负责）\n\n（二）另一项。（省数据局牵头负责）' } });
+    const tasks = (await api.request('GET', `/api/v1/tasks?documentId=${doc.body.id}`, { token: coordinator })).body.items;
+    const t1 = tasks.find((t: any) => t.title.startsWith('（一）')).id;
+    const t2 = tasks.find((t: any) => t.title.startsWith('（二）')).id;
+    // Material for the routes that need a submission, an extension, an evidence file.
+    const lead = USERS[3].token as string;
+    await api.request('POST', `/api/v1/tasks/${t1}/accept`, { token: lead, body: { version: await taskVersion(t1) } });
+    const periods = (await api.request('GET', `/api/v1/tasks/${t1}/periods`, { token: lead })).body;
+    const pdf = multipartFile('a.pdf', makePdf([['佐证']]), 'application/pdf');
+    const ev = await api.request('POST', `/api/v1/tasks/${t1}/evidence`, { token: lead, body: pdf.body, headers: pdf.headers });
+    const sub = await api.request('POST', `/api/v1/tasks/${t1}/periods/${periods[0].id}/submissions`, { token: lead, body: { progress: '进展' } });
+    const ext = await api.request('POST', `/api/v1/tasks/${t1}/extension-requests`, { token: lead, body: { newDueOn: '2027-09-30', reason: '需要' } });
+    const fgw = (await api.request('POST', '/api/v1/units/resolve', { token: coordinator, body: { names: ['省发展改革委', '省财政厅'] } })).body;
+    ids = { doc: doc.body.id, draft: draft.body.id, t1, t2, period: periods[0].id, evidence: ev.body.id, sub: sub.body.id, ext: ext.body.id, fgw: fgw[0].unit.id, czt: fgw[1].unit.id };
+    const spec = await api.request('GET', '/api/docs-json');
+    for (const [path, ops] of Object.entries<Record<string, unknown>>(spec.body.paths)) for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${path}`);
+  });
+  afterAll(async () => api.close());
+
+  // Each route: the rule for T1, and the call. Bodies are valid, so only the guards decide.
+  const ROUTES: [string, Rule, (u: User) => Promise<{ status: number }>][] = [
+    ['POST /api/v1/auth/login', anyone, (u) => api.request('POST', '/api/v1/auth/login', { body: { username: u.username, password: 'Duban@2026' } })],
+    ['GET /api/v1/me', anyone, (u) => api.request('GET', '/api/v1/me', { token: as(u) })],
+    ['POST /api/v1/auth/tokens', anyone, (u) => api.request('POST', '/api/v1/auth/tokens', { token: as(u), body: { name: 't' } })],
+    ['GET /api/v1/auth/tokens', anyone, (u) => api.request('GET', '/api/v1/auth/tokens', { token: as(u) })],
+    [
+      'DELETE /api/v1/auth/tokens/{id}',
+      anyone,
+      async (u) => {
+        const t = await api.request('POST', '/api/v1/auth/tokens', { token: as(u), body: { name: 'x' } });
+        return api.request('DELETE', `/api/v1/auth/tokens/${t.body.id}`, { token: as(u) });
+      },
+    ],
+    ['GET /api/v1/units', anyone, (u) => api.request('GET', '/api/v1/units', { token: as(u) })],
+    ['GET /api/v1/units/{code}', anyone, (u) => api.request('GET', '/api/v1/units/prov.czt', { token: as(u) })],
+    ['POST /api/v1/units/resolve', anyone, (u) => api.request('POST', '/api/v1/units/resolve', { token: as(u), body: { names: ['省财政厅'] } })],
+    ['POST /api/v1/units/import', roles('admin', 'coordinator'), (u) => api.request('POST', '/api/v1/units/import?dryRun=true', { token: as(u), body: 'code,name,kind\n', headers: { 'content-type': 'text/csv' } })],
+    ['POST /api/v1/documents', roles('coordinator'), (u) => api.request('POST', '/api/v1/documents', { token: as(u), body: { text: `新文〔2026〕${Math.floor(Math.random() * 1e6)}号\n\n（一）工作。（省财政厅牵头负责）` } })],
+    ['GET /api/v1/documents', anyone, (u) => api.request('GET', '/api/v1/documents?includeDrafts=true', { token: as(u) })],
+    ['GET /api/v1/documents/{id}', anyone, (u) => api.request('GET', `/api/v1/documents/${ids.doc}`, { token: as(u) })],
+    ['GET /api/v1/documents/{id} (draft)', draftReaders, (u) => api.request('GET', `/api/v1/documents/${ids.draft}`, { token: as(u) })],
+    ['GET /api/v1/documents/{id}/measures/{no}/text', anyone, (u) => api.request('GET', `/api/v1/documents/${ids.doc}/measures/1/text`, { token: as(u) })],
+    ['PATCH /api/v1/documents/{id}/measures/{no}', roles('coordinator'), (u) => api.request('PATCH', `/api/v1/documents/${ids.draft}/measures/1`, { token: as(u), body: { version: 1, dueOn: '2027-01-31' } })],
+    ['POST /api/v1/documents/{id}/aliases', roles('coordinator'), (u) => api.request('POST', `/api/v1/documents/${ids.draft}/aliases`, { token: as(u), body: { name: '省数据局', unitId: ids.fgw } })],
+    ['POST /api/v1/documents/{id}/publish', roles('coordinator'), (u) => api.request('POST', `/api/v1/documents/${ids.doc}/publish`, { token: as(u), body: { defaultDueOn: '2027-06-30' } })],
+    ['DELETE /api/v1/documents/{id}', roles('coordinator'), (u) => api.request('DELETE', `/api/v1/documents/${ids.doc}`, { token: as(u) })],
+    ['GET /api/v1/tasks', anyone, (u) => api.request('GET', '/api/v1/tasks', { token: as(u) })],
+    ['GET /api/v1/tasks/{id}', visible, (u) => api.request('GET', `/api/v1/tasks/${ids.t1}`, { token: as(u) })],
+    ['POST /api/v1/tasks/{id}/accept', byRelation('lead'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/accept`, { token: as(u), body: { version: await taskVersion(ids.t1) } })],
+    ['POST /api/v1/tasks/{id}/start', byRelation('lead'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/start`, { token: as(u), body: { version: await taskVersion(ids.t1) } })],
+    ['POST /api/v1/tasks/{id}/completion-request', byRelation('lead'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/completion-request`, { token: as(u), body: { version: await taskVersion(ids.t1), note: '完成' } })],
+    ['POST /api/v1/tasks/{id}/close', byRelation('coordinator'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/close`, { token: as(u), body: { version: await taskVersion(ids.t1) } })],
+    ['POST /api/v1/tasks/{id}/close-refusal', byRelation('coordinator'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/close-refusal`, { token: as(u), body: { version: await taskVersion(ids.t1), reason: '不行' } })],
+    ['POST /api/v1/tasks/{id}/suspend', byRelation('coordinator'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/suspend`, { token: as(u), body: { version: await taskVersion(ids.t1), reason: '暂停' } })],
+    ['POST /api/v1/tasks/{id}/resume', byRelation('coordinator'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/resume`, { token: as(u), body: { version: await taskVersion(ids.t1) } })],
+    ['POST /api/v1/tasks/{id}/reassign', byRelation('coordinator'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/reassign`, { token: as(u), body: { version: await taskVersion(ids.t1), fromUnitId: ids.fgw, toUnitId: ids.czt, reason: '改派' } })],
+    ['GET /api/v1/tasks/{id}/comments', visible, (u) => api.request('GET', `/api/v1/tasks/${ids.t1}/comments`, { token: as(u) })],
+    ['POST /api/v1/tasks/{id}/comments', byRelation('coordinator', 'lead', 'cooperating', 'city'), (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/comments`, { token: as(u), body: { body: '意见' } })],
+    ['GET /api/v1/tasks/{id}/extension-requests', visible, (u) => api.request('GET', `/api/v1/tasks/${ids.t1}/extension-requests`, { token: as(u) })],
+    ['POST /api/v1/tasks/{id}/extension-requests', byRelation('lead'), (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/extension-requests`, { token: as(u), body: { newDueOn: '2027-12-31', reason: '需要' } })],
+    ['GET /api/v1/tasks/{id}/periods', visible, (u) => api.request('GET', `/api/v1/tasks/${ids.t1}/periods`, { token: as(u) })],
+    ['GET /api/v1/tasks/{id}/submissions', visible, (u) => api.request('GET', `/api/v1/tasks/${ids.t1}/submissions`, { token: as(u) })],
+    ['POST /api/v1/tasks/{id}/periods/{periodId}/submissions', byRelation('lead'), (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/periods/${ids.period}/submissions`, { token: as(u), body: { progress: '进展' } })],
+    [
+      'POST /api/v1/tasks/{id}/evidence',
+      byRelation('lead'),
+      (u) => {
+        const m = multipartFile('b.txt', '佐证文字', 'text/plain');
+        return api.request('POST', `/api/v1/tasks/${ids.t1}/evidence`, { token: as(u), body: m.body, headers: m.headers });
+      },
+    ],
+    ['GET /api/v1/evidence/{id}', visible, (u) => api.request('GET', `/api/v1/evidence/${ids.evidence}`, { token: as(u) })],
+    ['GET /api/v1/review-queue', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', '/api/v1/review-queue', { token: as(u) })],
+    ['GET /api/v1/submissions/{id}', visible, (u) => api.request('GET', `/api/v1/submissions/${ids.sub}`, { token: as(u) })],
+    ['POST /api/v1/submissions/{id}/signoff', leadHead, (u) => api.request('POST', `/api/v1/submissions/${ids.sub}/signoff`, { token: as(u), body: { version: 1 } })],
+    ['POST /api/v1/submissions/{id}/review', roles('coordinator'), (u) => api.request('POST', `/api/v1/submissions/${ids.sub}/review`, { token: as(u), body: { version: 99, decision: 'approve' } })],
+    ['POST /api/v1/extension-requests/{id}/decision', roles('coordinator'), (u) => api.request('POST', `/api/v1/extension-requests/${ids.ext}/decision`, { token: as(u), body: { version: 99, approve: true } })],
+    ['GET /api/v1/audit', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', '/api/v1/audit', { token: as(u) })],
+    ['GET /api/v1/audit/verify', roles('auditor', 'admin'), (u) => api.request('GET', '/api/v1/audit/verify', { token: as(u) })],
+    ['GET /health', anyone, () => api.request('GET', '/health')],
+  ];
+
+  it('covers every documented route', () => {
+    const covered = new Set(ROUTES.map(([r]) => r.replace(/ \(.*\)$/, '')));
+    expect([...documented].filter((r) => !covered.has(r)).sort()).toEqual([]);
+  });
+
+  const deniedFirst = [...USERS].sort((a, b) => Number(a.relation !== 'none') - Number(b.relation !== 'none'));
+  it.each(ROUTES.map(([route, rule, call]) => [route, rule, call] as const))('%s', async (route, rule, call) => {
+    const seen: string[] = [];
+    const wanted: string[] = [];
+    // Denied users first, so a permitted call cannot hide a leak by changing the state.
+    const order = [...deniedFirst.filter((u) => rule(u) !== 'ok'), ...deniedFirst.filter((u) => rule(u) === 'ok')];
+    for (const u of order) {
+      const expected = rule(u);
+      const before = expected === 'ok' ? '' : await fingerprint();
+      const res = await call(u);
+      const got: Outcome = res.status === 403 ? 'forbidden' : res.status === 404 ? 'hidden' : res.status === 401 ? ('unauthenticated' as Outcome) : 'ok';
+      seen.push(`${u.name}: ${got} (${res.status})`);
+      wanted.push(`${u.name}: ${expected} (${got === expected ? res.status : '?'})`);
+      if (expected !== 'ok') expect([u.name, await fingerprint()]).toEqual([u.name, before]);
+    }
+    expect(seen).toEqual(wanted);
+  });
+
+  // T1's relation table does not cover the city bureau; T2 (led by 应县, a county of 朔州) does.
+  it('gives city bureau users their own city only', async () => {
+    const city = USERS.find((u) => u.username === 'shuozhou.officer') as User;
+    const other = USERS.find((u) => u.username === 'datong.officer') as User;
+    expect((await api.request('GET', `/api/v1/tasks/${ids.t2}`, { token: as(city) })).status).toBe(200);
+    expect((await api.request('GET', `/api/v1/tasks/${ids.t2}`, { token: as(other) })).status).toBe(404);
+    const list = (await api.request('GET', '/api/v1/tasks', { token: as(city) })).body;
+    expect(list.items.map((t: any) => t.id)).toEqual([ids.t2]);
+    expect((await api.request('POST', `/api/v1/tasks/${ids.t2}/accept`, { token: as(city), body: { version: await taskVersion(ids.t2) } })).status).toBe(403);
+  });
+});
