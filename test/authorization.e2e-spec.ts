@@ -104,6 +104,7 @@ describe('authorization matrix', () => {
     ['GET /api/v1/units', anyone, (u) => api.request('GET', '/api/v1/units', { token: as(u) })],
     ['GET /api/v1/units/{code}', anyone, (u) => api.request('GET', '/api/v1/units/prov.czt', { token: as(u) })],
     ['POST /api/v1/units/resolve', anyone, (u) => api.request('POST', '/api/v1/units/resolve', { token: as(u), body: { names: ['省财政厅'] } })],
+    ['PATCH /api/v1/units/{code}/settings', (u) => (u.roles.some((r) => ['admin', 'coordinator'].includes(r)) || u.username === 'czt.head' ? 'ok' : 'forbidden'), (u) => api.request('PATCH', '/api/v1/units/prov.czt/settings', { token: as(u), body: { requiresSignoff: false } })],
     ['POST /api/v1/units/import', roles('admin', 'coordinator'), (u) => api.request('POST', '/api/v1/units/import?dryRun=true', { token: as(u), body: 'code,name,kind\n', headers: { 'content-type': 'text/csv' } })],
     ['POST /api/v1/documents', roles('coordinator'), (u) => api.request('POST', '/api/v1/documents', { token: as(u), body: { text: `新文〔2026〕${Math.floor(Math.random() * 1e6)}号\n\n（一）工作。（省财政厅牵头负责）` } })],
     ['GET /api/v1/documents', anyone, (u) => api.request('GET', '/api/v1/documents?includeDrafts=true', { token: as(u) })],

@@ -72,6 +72,8 @@ describe('the built apps', () => {
     expect(first.stdout).toContain('coordinator');
     const again = run(CLI, ['seed'], env);
     expect(again.stdout).toMatch(/新增 0，更新 0，未变 \d+，新增别名 0/);
+    const verify = run(CLI, ['audit:verify'], env);
+    expect([verify.status, verify.stdout]).toEqual([0, expect.stringContaining('审计日志完整')]);
   });
 
   it('npm start runs the API and the worker: /health is ok with both stores and a beating worker, and SIGTERM stops both', async () => {

@@ -189,6 +189,34 @@ describe('the life of a task (measure （十）, 省农业农村厅)', () => {
     expect(after.status).toBe(409);
   });
 
+  it('derives the measure\'s status from its tasks: closed only when all are', async () => {
+    const doc = (await get(`/api/v1/documents/${docId}`)).body;
+    const m10 = doc.measures.find((m: any) => m.no === 10);
+    expect(m10.progress).toEqual({ tasks: 2, closed: 1, status: 'open' });
+  });
+
+  it('holds a submission for the unit head\'s sign-off where the unit requires it', async () => {
+    clock.set(at('2026-11-24'));
+    const cztOfficer = await api.login('czt.officer');
+    const cztHead = await api.login('czt.head');
+    expect((await api.request('PATCH', '/api/v1/units/prov.czt/settings', { token: cztOfficer, body: { requiresSignoff: true } })).status).toBe(403);
+    const set = await api.request('PATCH', '/api/v1/units/prov.czt/settings', { token: cztHead, body: { requiresSignoff: true } });
+    expect(set.body.requiresSignoff).toBe(true);
+    const t = (await get('/api/v1/tasks?limit=500', cztOfficer)).body.items[0];
+    const accepted = await post(`/api/v1/tasks/${t.id}/accept`, { version: t.version }, cztOfficer);
+    expect(accepted.status).toBe(200);
+    const period = (await get(`/api/v1/tasks/${t.id}/periods`, cztOfficer)).body[0];
+    const sub = await post(`/api/v1/tasks/${t.id}/periods/${period.id}/submissions`, { progress: '资金已下达' }, cztOfficer);
+    expect(sub.body.status).toBe('awaiting_signoff');
+    const queued = async () => (await get('/api/v1/review-queue?limit=500')).body.items.some((i: any) => i.submissionId === sub.body.id);
+    expect(await queued()).toBe(false);
+    expect((await post(`/api/v1/submissions/${sub.body.id}/review`, { version: sub.body.version, decision: 'approve' })).status).toBe(409);
+    expect((await post(`/api/v1/submissions/${sub.body.id}/signoff`, { version: sub.body.version }, cztOfficer)).status).toBe(403);
+    const signed = await post(`/api/v1/submissions/${sub.body.id}/signoff`, { version: sub.body.version }, cztHead);
+    expect(signed.body.status).toBe('submitted');
+    expect(await queued()).toBe(true);
+  });
+
   it('suspends and resumes with the remaining working days kept', async () => {
     clock.set(at('2026-12-01'));
     const list = (await get('/api/v1/tasks?limit=500', officer)).body.items;

@@ -4,6 +4,7 @@ import { ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
 import { AuditModule, DocumentsModule, ENTITIES, OrganizationsModule } from '@duban/domain';
 import { MIGRATIONS } from '../../../migrations';
+import { AuditVerifyCommand } from './audit-verify.command';
 import { CalendarImportCommand, CalendarSeedCommand } from './calendar.command';
 import { DemoCommand } from './demo.command';
 import { ImportCommand } from './import.command';
@@ -25,7 +26,7 @@ export class CliModule {
         DocumentsModule,
         AuditModule,
       ],
-      providers: [MigrateCommand, SeedCommand, RegistryImportCommand, ImportCommand, DemoCommand, CalendarSeedCommand, CalendarImportCommand],
+      providers: [MigrateCommand, SeedCommand, RegistryImportCommand, ImportCommand, DemoCommand, CalendarSeedCommand, CalendarImportCommand, AuditVerifyCommand],
     };
   }
 }

@@ -200,6 +200,12 @@ export class DeadlineDto {
   @ApiProperty({ nullable: true, type: String }) recurrence: string | null;
 }
 
+export class MeasureProgressDto {
+  @ApiProperty() tasks: number;
+  @ApiProperty() closed: number;
+  @ApiProperty({ enum: ['not_published', 'open', 'closed'], description: '全部任务销号后举措才算办结' }) status: string;
+}
+
 export class MeasureViewDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 2 }) no: number;
@@ -220,6 +226,7 @@ export class MeasureViewDto {
   @ApiProperty({ enum: REPORTING_CYCLES }) reportingCycle: string;
   @ApiProperty() dispatch: boolean;
   @ApiProperty() version: number;
+  @ApiProperty({ type: MeasureProgressDto }) progress: MeasureProgressDto;
 }
 
 export class RequestDto {

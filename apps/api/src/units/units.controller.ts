@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { NotFoundError, SeedService, UnitsRepository, ValidationFailedError, type UnitEntity } from '@duban/domain';
-import { Roles } from '../auth/auth.decorators';
+import { NotFoundError, RegistryService, SeedService, UnitsRepository, ValidationFailedError, type Actor, type UnitEntity } from '@duban/domain';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
-import { ImportQueryDto, ImportReportDto, ListUnitsQueryDto, ResolveUnitsDto, ResolvedNameDto, UnitDetailDto, UnitDto, UnitPageDto } from './units.dto';
+import { ImportQueryDto, ImportReportDto, ListUnitsQueryDto, ResolveUnitsDto, ResolvedNameDto, UnitDetailDto, UnitDto, UnitPageDto, UnitSettingsDto } from './units.dto';
 
 /** The organization registry. Every signed-in user may read it: unit names are public facts. */
 @ApiTags('单位注册表 units')
@@ -13,7 +13,15 @@ export class UnitsController {
   constructor(
     private readonly units: UnitsRepository,
     private readonly seed: SeedService,
+    private readonly registry: RegistryService,
   ) {}
+
+  @Patch(':code/settings')
+  @ApiOperation({ summary: '单位设置：报送是否需要单位负责人审签（本单位负责人、省级协调员或管理员）' })
+  @ApiOkResponse({ type: UnitDto })
+  async settings(@CurrentActor() actor: Actor, @Param('code') code: string, @Body() body: UnitSettingsDto): Promise<UnitDto> {
+    return toUnitDto(await this.registry.setRequiresSignoff(actor, code, body.requiresSignoff));
+  }
 
   @Get()
   @ApiOperation({ summary: '单位列表（可按类型、上级、重点帮扶县、名称筛选）' })
@@ -74,5 +82,6 @@ export function toUnitDto(u: UnitEntity): UnitDto {
     keyAssisted: u.keyAssisted,
     formerNationalPovertyCounty: u.formerNationalPovertyCounty,
     sources: u.sources,
+    requiresSignoff: u.requiresSignoff,
   };
 }

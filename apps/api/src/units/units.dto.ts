@@ -60,6 +60,15 @@ export class UnitDto {
 
   @ApiProperty({ type: [String], description: '数据来源' })
   sources: string[];
+
+  @ApiProperty({ description: '本单位的报送须经单位负责人审签后才报省里' })
+  requiresSignoff: boolean;
+}
+
+export class UnitSettingsDto {
+  @ApiProperty({ description: '报送是否需要单位负责人审签' })
+  @IsBoolean()
+  requiresSignoff: boolean;
 }
 
 export class UnitDetailDto extends UnitDto {

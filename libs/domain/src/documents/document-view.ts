@@ -32,6 +32,8 @@ export interface MeasureView {
   reportingCycle: ReportingCycle;
   dispatch: boolean;
   version: number;
+  /** Derived from the measure's tasks: closed only when every task is closed. */
+  progress: { tasks: number; closed: number; status: 'not_published' | 'open' | 'closed' };
 }
 
 export interface DocumentView {

@@ -101,7 +101,8 @@ export class DocumentsService {
     if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', '文件不存在');
     const measures = await this.documents.measuresOf(id, manager);
     const counts = await this.collectiveCounts(manager);
-    const measureViews = measures.map((m) => toMeasureView(m, counts));
+    const progress = await this.measureProgress(manager, id);
+    const measureViews = measures.map((m) => ({ ...toMeasureView(m, counts), progress: progress.get(m.id) ?? { tasks: 0, closed: 0, status: 'not_published' as const } }));
     const unresolved = [...new Set(measureViews.flatMap((m) => [...m.leads, ...m.cooperating]).filter((n) => n.status === 'unresolved').map((n) => n.printedName))];
     return {
       id: doc.id,
@@ -127,6 +128,20 @@ export class DocumentsService {
       problems: publishProblems(measureViews).map((p) => p.message),
       taskCount: await this.tasks.countForDocument(manager, id),
     };
+  }
+
+  private async measureProgress(manager: EntityManager, documentId: string): Promise<Map<string, MeasureView['progress']>> {
+    const rows: { measure_id: string; tasks: string; closed: string }[] = await manager.query(
+      `select measure_id, count(*) as tasks, count(*) filter (where status = 'closed') as closed from tasks where document_id = $1 group by measure_id`,
+      [documentId],
+    );
+    return new Map(
+      rows.map((r) => {
+        const tasks = Number(r.tasks);
+        const closed = Number(r.closed);
+        return [r.measure_id, { tasks, closed, status: closed === tasks ? ('closed' as const) : ('open' as const) }];
+      }),
+    );
   }
 
   /** The measure's text as printed, from the stored cleaned text (its provenance). */
@@ -443,7 +458,7 @@ function nameView(u: MeasureUnitEntity, counts: Map<CollectiveKind, number>): Na
   return { printedName: u.printedName, status: 'unresolved', unit: null, collective: null };
 }
 
-function toMeasureView(m: MeasureEntity, counts: Map<CollectiveKind, number>): MeasureView {
+function toMeasureView(m: MeasureEntity, counts: Map<CollectiveKind, number>): Omit<MeasureView, 'progress'> {
   const units = [...(m.units ?? [])].sort((a, b) => a.position - b.position);
   return {
     id: m.id,
@@ -469,7 +484,7 @@ function toMeasureView(m: MeasureEntity, counts: Map<CollectiveKind, number>): M
 }
 
 /** Why measures cannot be published, one entry per measure and problem. */
-function publishProblems(measures: MeasureView[], defaultDueOn?: string): FieldProblem[] {
+function publishProblems(measures: Omit<MeasureView, 'progress'>[], defaultDueOn?: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const m of measures.filter((x) => x.dispatch)) {
     const field = `measures.${m.no}`;

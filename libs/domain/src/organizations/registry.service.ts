@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ValidationFailedError } from '../common/domain.errors';
+import { ForbiddenError, NotFoundError, ValidationFailedError } from '../common/domain.errors';
+import { hasRole, type Actor } from '../accounts/actor';
+import { AuditService } from '../audit/audit.service';
+import { UnitEntity as Unit } from './unit.entity';
 import type { AliasOrigin } from './unit-alias.entity';
 import type { UnitEntity } from './unit.entity';
 import { UNIT_KIND_LABELS, type UnitKind } from './unit-kind';
@@ -39,7 +42,26 @@ export class RegistryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly units: UnitsRepository,
+    private readonly audit: AuditService,
   ) {}
+
+  /**
+   * Whether a unit's submissions need its head's sign-off before they reach the province. Set by
+   * an admin or coordinator, or by the unit's own head.
+   */
+  async setRequiresSignoff(actor: Actor, code: string, requiresSignoff: boolean): Promise<Unit> {
+    return this.dataSource.transaction(async (manager) => {
+      const unit = await manager.findOne(Unit, { where: { code }, lock: { mode: 'pessimistic_write' } });
+      if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', `单位“${code}”不存在`);
+      const own = unit.id === actor.unitId && hasRole(actor, 'unit_head');
+      if (!own && !hasRole(actor, 'admin', 'coordinator')) throw new ForbiddenError('FORBIDDEN_ROLE', '只有本单位负责人、省级协调员或管理员可以设置审签');
+      const before = unit.requiresSignoff;
+      unit.requiresSignoff = requiresSignoff;
+      const saved = await manager.save(unit);
+      await this.audit.record(manager, actor, { action: 'unit.signoffSet', entityType: 'unit', entityId: unit.id, before: { requiresSignoff: before }, after: { requiresSignoff } });
+      return saved;
+    });
+  }
 
   async apply(inputs: RegistryUnitInput[], preRejected: RejectedRow[], options: RegistryApplyOptions): Promise<RegistryApplyReport> {
     const report: RegistryApplyReport = { created: 0, updated: 0, unchanged: 0, aliasesAdded: 0, rejected: [...preRejected], rolledBack: false };
