@@ -100,6 +100,27 @@ describe('authentication and the error shape', () => {
     expect((await api.request('GET', '/api/v1/me', { token: mine.body.token })).status).toBe(200);
   });
 
+  it('lets an admin create users, change their roles and disable them; a disabled user is locked out at once', async () => {
+    const admin = await api.login('admin');
+    const units = await api.request('GET', '/api/v1/units?q=省财政厅', { token: admin });
+    const body = { username: 'czt.new', displayName: '新经办', password: 'a-long-password', unitId: units.body.items[0].id, roles: ['officer'] };
+    expectErrorShape(await api.request('POST', '/api/v1/users', { token: await api.login('coordinator'), body }), 403, 'FORBIDDEN_ROLE');
+    const created = await api.request('POST', '/api/v1/users', { token: admin, body });
+    expect(created.status).toBe(201);
+    expectErrorShape(await api.request('POST', '/api/v1/users', { token: admin, body }), 409, 'USER_EXISTS');
+    expectErrorShape(await api.request('POST', '/api/v1/users', { token: admin, body: { ...body, username: 'x.short', password: 'short' } }), 400, 'VALIDATION_FAILED');
+    const token = await api.login('czt.new', 'a-long-password');
+    expect((await api.request('GET', '/api/v1/me', { token })).body.roles).toEqual(['officer']);
+    const promoted = await api.request('PATCH', `/api/v1/users/${created.body.id}`, { token: admin, body: { roles: ['unit_head'] } });
+    expect(promoted.body.roles).toEqual(['unit_head']);
+    expect((await api.request('GET', '/api/v1/me', { token })).body.roles).toEqual(['unit_head']);
+    await api.request('PATCH', `/api/v1/users/${created.body.id}`, { token: admin, body: { active: false } });
+    expectErrorShape(await api.request('GET', '/api/v1/me', { token }), 401, 'AUTH_USER_INACTIVE');
+    expectErrorShape(await api.request('POST', '/api/v1/auth/login', { body: { username: 'czt.new', password: 'a-long-password' } }), 401, 'AUTH_BAD_CREDENTIALS');
+    const me = await api.request('GET', '/api/v1/me', { token: admin });
+    expectErrorShape(await api.request('PATCH', `/api/v1/users/${me.body.id}`, { token: admin, body: { active: false } }), 400, 'USER_SELF_CHANGE');
+  });
+
   it('reports validation errors per field, unknown fields included', async () => {
     const res = await api.request('POST', '/api/v1/auth/login', { body: { username: 'coordinator', password: 5, admin: true } });
     expectErrorShape(res, 400, 'VALIDATION_FAILED');

@@ -81,7 +81,8 @@ describe('authorization matrix', () => {
     const sub = await api.request('POST', `/api/v1/tasks/${t1}/periods/${periods[0].id}/submissions`, { token: lead, body: { progress: '进展' } });
     const ext = await api.request('POST', `/api/v1/tasks/${t1}/extension-requests`, { token: lead, body: { newDueOn: '2027-09-30', reason: '需要' } });
     const fgw = (await api.request('POST', '/api/v1/units/resolve', { token: coordinator, body: { names: ['省发展改革委', '省财政厅'] } })).body;
-    ids = { doc: doc.body.id, draft: draft.body.id, t1, t2, period: periods[0].id, evidence: ev.body.id, sub: sub.body.id, ext: ext.body.id, fgw: fgw[0].unit.id, czt: fgw[1].unit.id };
+    const someUser = (await db.query(`select id from users where username = 'rst.officer'`))[0].id;
+    ids = { someUser, doc: doc.body.id, draft: draft.body.id, t1, t2, period: periods[0].id, evidence: ev.body.id, sub: sub.body.id, ext: ext.body.id, fgw: fgw[0].unit.id, czt: fgw[1].unit.id };
     const spec = await api.request('GET', '/api/docs-json');
     for (const [path, ops] of Object.entries<Record<string, unknown>>(spec.body.paths)) for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${path}`);
   });
@@ -101,6 +102,13 @@ describe('authorization matrix', () => {
         return api.request('DELETE', `/api/v1/auth/tokens/${t.body.id}`, { token: as(u) });
       },
     ],
+    ['GET /api/v1/users', roles('admin', 'coordinator', 'auditor'), (u) => api.request('GET', '/api/v1/users', { token: as(u) })],
+    [
+      'POST /api/v1/users',
+      roles('admin'),
+      (u) => api.request('POST', '/api/v1/users', { token: as(u), body: { username: `u.${u.username}`, displayName: '测试', password: 'a-long-password', unitId: ids.czt, roles: ['officer'] } }),
+    ],
+    ['PATCH /api/v1/users/{id}', roles('admin'), async (u) => api.request('PATCH', `/api/v1/users/${ids.someUser}`, { token: as(u), body: { roles: ['officer'] } })],
     ['GET /api/v1/units', anyone, (u) => api.request('GET', '/api/v1/units', { token: as(u) })],
     ['GET /api/v1/units/{code}', anyone, (u) => api.request('GET', '/api/v1/units/prov.czt', { token: as(u) })],
     ['POST /api/v1/units/resolve', anyone, (u) => api.request('POST', '/api/v1/units/resolve', { token: as(u), body: { names: ['省财政厅'] } })],

@@ -11,6 +11,7 @@ import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { UsersController } from './auth/users.controller';
 import { DocumentsController } from './documents/documents.controller';
 import { AuditController } from './audit/audit.controller';
 import { EvidenceController, TasksController } from './tasks/tasks.controller';
@@ -57,6 +58,7 @@ export class ApiModule {
       ],
       controllers: [
         AuthController,
+        UsersController,
         UnitsController,
         DocumentsController,
         TasksController,

@@ -6,9 +6,9 @@ import { Roles } from '../auth/auth.decorators';
 import { PageQueryDto } from '../common/page.dto';
 
 class AuditQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['task', 'document', 'submission', 'extension'] })
+  @ApiPropertyOptional({ enum: ['task', 'document', 'submission', 'extension', 'user', 'unit'] })
   @IsOptional()
-  @IsIn(['task', 'document', 'submission', 'extension'])
+  @IsIn(['task', 'document', 'submission', 'extension', 'user', 'unit'])
   entityType?: string;
 
   @ApiPropertyOptional()

@@ -25,6 +25,11 @@ export class AccountsRepository {
     return manager.findOne(UserEntity, { where: { username }, relations: { unit: true } });
   }
 
+  async listUsers(limit: number, offset: number): Promise<{ items: UserEntity[]; total: number }> {
+    const [items, total] = await this.dataSource.manager.findAndCount(UserEntity, { order: { username: 'ASC' }, take: limit, skip: offset });
+    return { items, total };
+  }
+
   saveUser(manager: EntityManager, user: Partial<UserEntity>): Promise<UserEntity> {
     return manager.save(manager.create(UserEntity, user));
   }

@@ -12,6 +12,7 @@ import type { Actor } from './actor';
 import type { ApiTokenEntity } from './api-token.entity';
 import { ROLES, type Role } from './role';
 import type { UserEntity } from './user.entity';
+import { AuditService } from '../audit/audit.service';
 
 export const API_TOKEN_PREFIX = 'dbn_';
 
@@ -36,6 +37,7 @@ export class AccountsService {
     private readonly accounts: AccountsRepository,
     private readonly units: UnitsRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async authenticate(username: string, password: string): Promise<UserEntity> {
@@ -60,7 +62,7 @@ export class AccountsService {
     return { userId: user.id, username: user.username, unitId: unit.id, unitKind: unit.kind, cityId, roles: user.roles };
   }
 
-  async createUser(input: NewUser): Promise<UserEntity> {
+  async createUser(input: NewUser, actor: Actor | null = null): Promise<UserEntity> {
     const bad = input.roles.filter((r) => !(ROLES as readonly string[]).includes(r));
     if (bad.length || input.roles.length === 0) {
       throw new ValidationFailedError('角色无效', [{ field: 'roles', message: `可选角色：${ROLES.join(', ')}` }]);
@@ -69,8 +71,8 @@ export class AccountsService {
     if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', '单位不存在');
     const passwordHash = await hash(input.password);
     try {
-      return await this.dataSource.transaction((manager) =>
-        this.accounts.saveUser(manager, {
+      return await this.dataSource.transaction(async (manager) => {
+        const user = await this.accounts.saveUser(manager, {
           username: input.username,
           displayName: input.displayName,
           unitId: unit.id,
@@ -78,8 +80,10 @@ export class AccountsService {
           email: input.email ?? null,
           phone: input.phone ?? null,
           passwordHash,
-        }),
-      );
+        });
+        await this.audit.record(manager, actor, { action: 'user.created', entityType: 'user', entityId: user.id, after: { username: user.username, unitId: unit.id, roles: user.roles } });
+        return user;
+      });
     } catch (e) {
       if (isPgError(e, PG_UNIQUE_VIOLATION)) {
         throw new ConflictError('USER_EXISTS', `用户名“${input.username}”已存在`, [{ field: 'username', message: '已存在' }]);
@@ -141,6 +145,34 @@ export class AccountsService {
   async revokeApiToken(actor: Actor, id: string): Promise<void> {
     const done = await this.accounts.revokeToken(actor.userId, id, this.clock.now());
     if (!done) throw new NotFoundError('API_TOKEN_NOT_FOUND', '访问令牌不存在或已吊销');
+  }
+
+  listUsers(limit: number, offset: number): Promise<{ items: UserEntity[]; total: number }> {
+    return this.accounts.listUsers(limit, offset);
+  }
+
+  /** Changes roles or disables a user; a disabled user's tokens stop working at once. */
+  async updateUser(actor: Actor, id: string, patch: { roles?: Role[]; active?: boolean }): Promise<UserEntity> {
+    if (id === actor.userId && (patch.active === false || (patch.roles && !patch.roles.includes('admin')))) {
+      throw new ValidationFailedError('不能停用自己或取消自己的管理员角色', [{ field: 'id', message: '不能修改自己' }], 'USER_SELF_CHANGE');
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.accounts.findUserByName(await this.usernameOf(id), manager);
+      if (!user) throw new NotFoundError('USER_NOT_FOUND', '用户不存在');
+      const before = { roles: user.roles, active: user.active };
+      if (patch.roles) user.roles = patch.roles;
+      if (patch.active !== undefined) user.active = patch.active;
+      delete user.unit;
+      const saved = await this.accounts.saveUser(manager, user);
+      await this.audit.record(manager, actor, { action: 'user.updated', entityType: 'user', entityId: id, before, after: { roles: saved.roles, active: saved.active } });
+      return saved;
+    });
+  }
+
+  private async usernameOf(id: string): Promise<string> {
+    const user = await this.accounts.findUser(id);
+    if (!user) throw new NotFoundError('USER_NOT_FOUND', '用户不存在');
+    return user.username;
   }
 
   findUser(id: string): Promise<UserEntity | null> {
