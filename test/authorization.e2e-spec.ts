@@ -132,6 +132,7 @@ describe('authorization matrix', () => {
     ['POST /api/v1/tasks/{id}/close-refusal', byRelation('coordinator'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/close-refusal`, { token: as(u), body: { version: await taskVersion(ids.t1), reason: '不行' } })],
     ['POST /api/v1/tasks/{id}/suspend', byRelation('coordinator'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/suspend`, { token: as(u), body: { version: await taskVersion(ids.t1), reason: '暂停' } })],
     ['POST /api/v1/tasks/{id}/resume', byRelation('coordinator'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/resume`, { token: as(u), body: { version: await taskVersion(ids.t1) } })],
+    ['POST /api/v1/tasks/{id}/priority', byRelation('coordinator'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/priority`, { token: as(u), body: { version: await taskVersion(ids.t1), priority: 'high' } })],
     ['POST /api/v1/tasks/{id}/reassign', byRelation('coordinator'), async (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/reassign`, { token: as(u), body: { version: await taskVersion(ids.t1), fromUnitId: ids.fgw, toUnitId: ids.czt, reason: '改派' } })],
     ['GET /api/v1/tasks/{id}/comments', visible, (u) => api.request('GET', `/api/v1/tasks/${ids.t1}/comments`, { token: as(u) })],
     ['POST /api/v1/tasks/{id}/comments', byRelation('coordinator', 'lead', 'cooperating', 'city'), (u) => api.request('POST', `/api/v1/tasks/${ids.t1}/comments`, { token: as(u), body: { body: '意见' } })],

@@ -46,6 +46,7 @@ describe('bad input on every route', () => {
       'POST /api/v1/tasks/{id}/accept': ['lead', () => ({ version: 1 }), () => `/api/v1/tasks/${ids.task}/accept`],
       'POST /api/v1/tasks/{id}/completion-request': ['lead', () => ({ version: 1, note: '完成' }), () => `/api/v1/tasks/${ids.task}/completion-request`],
       'POST /api/v1/tasks/{id}/close-refusal': ['coordinator', () => ({ version: 1, reason: '不行' }), () => `/api/v1/tasks/${ids.task}/close-refusal`],
+      'POST /api/v1/tasks/{id}/priority': ['coordinator', () => ({ version: 1, priority: 'high' }), () => `/api/v1/tasks/${ids.task}/priority`],
       'POST /api/v1/tasks/{id}/suspend': ['coordinator', () => ({ version: 1, reason: '暂停' }), () => `/api/v1/tasks/${ids.task}/suspend`],
       'POST /api/v1/tasks/{id}/reassign': ['coordinator', () => ({ version: 1, fromUnitId: ids.unit, toUnitId: ids.unit, reason: '改派' }), () => `/api/v1/tasks/${ids.task}/reassign`],
       'POST /api/v1/tasks/{id}/comments': ['lead', () => ({ body: '意见' }), () => `/api/v1/tasks/${ids.task}/comments`],

@@ -217,6 +217,32 @@ describe('the life of a task (measure （十）, 省农业农村厅)', () => {
     expect(await queued()).toBe(true);
   });
 
+  it('sets priority, and reports on custom dates where the coordinator lists them', async () => {
+    const t = (await get('/api/v1/tasks?limit=500', officer)).body.items.find((x: any) => x.status === 'assigned');
+    const high = await post(`/api/v1/tasks/${t.id}/priority`, { version: t.version, priority: 'high' });
+    expect(high.body.priority).toBe('high');
+    expect((await post(`/api/v1/tasks/${t.id}/priority`, { version: high.body.version, priority: 'low' }, officer)).status).toBe(403);
+
+    clock.set(at('2026-11-23'));
+    const text = '定制〔2026〕1号\n\n（一）按节点报送。（省农业农村厅牵头负责）';
+    const draft = await post('/api/v1/documents', { text });
+    const m = draft.body.measures[0];
+    const missing = await api.request('PATCH', `/api/v1/documents/${draft.body.id}/measures/1`, { token: coordinator, body: { version: m.version, reportingCycle: 'custom' } });
+    expect(missing.status).toBe(400);
+    const set = await api.request('PATCH', `/api/v1/documents/${draft.body.id}/measures/1`, {
+      token: coordinator,
+      body: { version: m.version, reportingCycle: 'custom', customReportDates: ['2027-01-15', '2026-12-10'], dueOn: '2027-01-31' },
+    });
+    expect(set.body.measures[0].customReportDates).toEqual(['2026-12-10', '2027-01-15']);
+    await post(`/api/v1/documents/${draft.body.id}/publish`, {});
+    const task2 = (await get(`/api/v1/tasks?documentId=${draft.body.id}`, officer)).body.items[0];
+    const periods = (await get(`/api/v1/tasks/${task2.id}/periods`, officer)).body;
+    expect(periods.map((p: any) => [p.periodKey, p.startsOn, p.dueOn])).toEqual([
+      ['2026-12-10', '2026-11-23', '2026-12-10'],
+      ['2027-01-15', '2026-12-11', '2027-01-15'],
+    ]);
+  });
+
   it('suspends and resumes with the remaining working days kept', async () => {
     clock.set(at('2026-12-01'));
     const list = (await get('/api/v1/tasks?limit=500', officer)).body.items;

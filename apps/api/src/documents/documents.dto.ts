@@ -132,6 +132,14 @@ export class UpdateMeasureDto {
   @IsIn(REPORTING_CYCLES)
   reportingCycle?: ReportingCycle;
 
+  @ApiPropertyOptional({ type: [String], example: ['2027-01-10', '2027-07-10'], description: 'reportingCycle 为 custom 时的报送日期' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(120)
+  @Matches(DATE, { each: true, message: '必须是 YYYY-MM-DD 日期' })
+  @IsISO8601({ strict: true }, { each: true, message: '不是有效日期' })
+  customReportDates?: string[];
+
   @ApiPropertyOptional({ type: [TargetDto] })
   @IsOptional()
   @IsArray()
@@ -224,6 +232,7 @@ export class MeasureViewDto {
   @ApiProperty({ type: [String] }) places: string[];
   @ApiProperty({ nullable: true, type: String }) dueOn: string | null;
   @ApiProperty({ enum: REPORTING_CYCLES }) reportingCycle: string;
+  @ApiProperty({ type: [String] }) customReportDates: string[];
   @ApiProperty() dispatch: boolean;
   @ApiProperty() version: number;
   @ApiProperty({ type: MeasureProgressDto }) progress: MeasureProgressDto;

@@ -23,6 +23,7 @@ import {
   ExtensionRequestDto,
   ListTasksQueryDto,
   PeriodDto,
+  PriorityDto,
   ReasonDto,
   ReassignDto,
   SubmissionDto,
@@ -117,6 +118,14 @@ export class TasksController {
   @ApiOkResponse({ type: TaskDto })
   resume(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string, @Body() b: VersionDto): Promise<TaskDto> {
     return this.after(actor, this.workflow.resume(actor, id, b.version));
+  }
+
+  @Post(':id/priority')
+  @HttpCode(200)
+  @ApiOperation({ summary: '调整优先级（省级协调员）' })
+  @ApiOkResponse({ type: TaskDto })
+  priority(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string, @Body() b: PriorityDto): Promise<TaskDto> {
+    return this.after(actor, this.workflow.setPriority(actor, id, b.version, b.priority));
   }
 
   @Post(':id/reassign')
@@ -227,6 +236,7 @@ export function toTaskDto(t: TaskEntity, units: { unitId: string; role: string; 
     dueOn: t.dueOn,
     acceptDueOn: t.acceptDueOn,
     reportingCycle: t.reportingCycle,
+    customReportDates: t.customReportDates,
     priority: t.priority,
     targets: t.targets,
     documentId: t.documentId,

@@ -59,6 +59,12 @@ export class ReasonDto extends VersionDto {
   reason: string;
 }
 
+export class PriorityDto extends VersionDto {
+  @ApiProperty({ enum: ['high', 'normal', 'low'] })
+  @IsIn(['high', 'normal', 'low'])
+  priority: 'high' | 'normal' | 'low';
+}
+
 export class CompletionRequestDto extends VersionDto {
   @ApiProperty({ example: '各项工作已完成，特申请办结' })
   @IsString()
@@ -208,7 +214,8 @@ export class TaskDto {
   @ApiProperty({ nullable: true, type: String }) dueOn: string | null;
   @ApiProperty({ nullable: true, type: String }) acceptDueOn: string | null;
   @ApiProperty() reportingCycle: string;
-  @ApiProperty() priority: string;
+  @ApiProperty({ type: [String] }) customReportDates: string[];
+  @ApiProperty({ enum: ['high', 'normal', 'low'] }) priority: string;
   @ApiProperty({ type: 'array', items: { type: 'object' } }) targets: object[];
   @ApiProperty({ format: 'uuid' }) documentId: string;
   @ApiProperty({ format: 'uuid' }) measureId: string;

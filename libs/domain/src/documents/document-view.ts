@@ -30,6 +30,7 @@ export interface MeasureView {
   places: string[];
   dueOn: string | null;
   reportingCycle: ReportingCycle;
+  customReportDates: string[];
   dispatch: boolean;
   version: number;
   /** Derived from the measure's tasks: closed only when every task is closed. */

@@ -32,6 +32,7 @@ export interface MeasurePatch {
   cooperating?: string[];
   dueOn?: string | null;
   reportingCycle?: ReportingCycle;
+  customReportDates?: string[];
   targets?: Target[];
   dispatch?: boolean;
 }
@@ -176,6 +177,10 @@ export class DocumentsService {
       }
       if (patch.dueOn !== undefined) measure.dueOn = patch.dueOn;
       if (patch.reportingCycle) measure.reportingCycle = patch.reportingCycle;
+      if (patch.customReportDates) measure.customReportDates = [...new Set(patch.customReportDates)].sort();
+      if (measure.reportingCycle === 'custom' && measure.customReportDates.length === 0) {
+        throw new ValidationFailedError('自定义报送周期须给出报送日期', [{ field: 'customReportDates', message: '至少一个日期' }]);
+      }
       if (patch.targets) measure.targets = patch.targets;
       if (patch.dispatch !== undefined) measure.dispatch = patch.dispatch;
       const before = { leads: names(measure.units, 'lead'), cooperating: names(measure.units, 'cooperating'), leadMode: patch.leadMode === undefined ? measure.leadMode : undefined };
@@ -263,8 +268,8 @@ export class DocumentsService {
       acceptDue.date,
       acceptDue.provisional,
     ]);
-    const tasks: { id: string; reporting_cycle: ReportingCycle; due_on: string | null }[] = await manager.query(
-      `select t.id, t.reporting_cycle, t.due_on::text as due_on from tasks t
+    const tasks: { id: string; reporting_cycle: ReportingCycle; due_on: string | null; custom_report_dates: string[] }[] = await manager.query(
+      `select t.id, t.reporting_cycle, t.due_on::text as due_on, t.custom_report_dates from tasks t
         where t.document_id = $1 and not exists (select 1 from report_periods p where p.task_id = t.id)`,
       [documentId],
     );
@@ -278,7 +283,7 @@ export class DocumentsService {
       return due.date;
     };
     const rows = tasks.flatMap((t) =>
-      reportPeriods(t.reporting_cycle, today, t.due_on, dueAfter).map((p) => ({ taskId: t.id, ...p, provisional: dueCache.get(p.endsOn)?.provisional ?? false })),
+      reportPeriods(t.reporting_cycle, today, t.due_on, dueAfter, t.custom_report_dates).map((p) => ({ taskId: t.id, ...p, provisional: dueCache.get(p.endsOn)?.provisional ?? false })),
     );
     for (let i = 0; i < rows.length; i += 5000) {
       const chunk = rows.slice(i, i + 5000);
@@ -386,6 +391,7 @@ export class DocumentsService {
       // The latest printed deadline; a coordinator can change it before publishing.
       dueOn: dates.length ? dates.sort().at(-1) ?? null : null,
       reportingCycle: DEFAULT_CYCLE,
+      customReportDates: [],
       dispatch: true,
     };
   }
@@ -417,6 +423,7 @@ export class DocumentsService {
       title: `${m.label}${m.title}`,
       dueOn: m.dueOn ?? defaultDueOn,
       reportingCycle: m.reportingCycle,
+      customReportDates: m.customReportDates,
       targets: m.targets,
       leads: group,
       cooperating: cooperating.filter((c) => !group.includes(c)),
@@ -478,6 +485,7 @@ function toMeasureView(m: MeasureEntity, counts: Map<CollectiveKind, number>): O
     places: m.places,
     dueOn: m.dueOn,
     reportingCycle: m.reportingCycle,
+    customReportDates: m.customReportDates,
     dispatch: m.dispatch,
     version: m.version,
   };

@@ -4,7 +4,7 @@ import type { Deadline, LeadMode, Target } from '@duban/policy-parser';
 import type { MeasureUnitEntity } from './measure-unit.entity';
 
 /** Reporting cycles. Persisted: do not rename without a migration. */
-export const REPORTING_CYCLES = ['none', 'monthly', 'quarterly', 'semiannual', 'annual'] as const;
+export const REPORTING_CYCLES = ['none', 'monthly', 'quarterly', 'semiannual', 'annual', 'custom'] as const;
 export type ReportingCycle = (typeof REPORTING_CYCLES)[number];
 
 /** One numbered measure (举措) of a document, as parsed and as corrected by a coordinator. */
@@ -61,6 +61,10 @@ export class MeasureEntity extends VersionedEntity {
 
   @Column({ type: 'varchar', length: 16 })
   reportingCycle: ReportingCycle;
+
+  /** For the `custom` cycle: the dates (YYYY-MM-DD, ascending) reports are due. */
+  @Column({ type: 'jsonb', default: () => `'[]'::jsonb` })
+  customReportDates: string[];
 
   /** False for items that are not work to hand out (principles, background); publish skips them. */
   @Column({ type: 'boolean', default: true })

@@ -26,6 +26,13 @@ describe('reportPeriods', () => {
     expect(reportPeriods('none', '2026-11-23', '2027-12-31', plusFive)).toEqual([]);
   });
 
+  it('makes custom periods from the listed dates still ahead, each due on its date', () => {
+    expect(reportPeriods('custom', '2026-11-23', '2027-06-30', plusFive, ['2027-03-15', '2026-10-01', '2026-12-20', '2026-12-20'])).toEqual([
+      { periodKey: '2026-12-20', startsOn: '2026-11-23', endsOn: '2026-12-20', dueOn: '2026-12-20' },
+      { periodKey: '2027-03-15', startsOn: '2026-12-21', endsOn: '2027-03-15', dueOn: '2027-03-15' },
+    ]);
+  });
+
   it('gives one period when the task is already past due, and never more than 120', () => {
     expect(reportPeriods('quarterly', '2026-11-23', '2025-12-31', plusFive).map((p) => p.periodKey)).toEqual(['2026-Q4']);
     expect(reportPeriods('monthly', '2026-01-01', '2099-12-31', plusFive)).toHaveLength(120);

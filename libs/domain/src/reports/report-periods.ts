@@ -15,7 +15,7 @@ function lastDayOfMonth(year: number, month: number): string {
 }
 
 /** Months per period and the key of the period that starts in (year, month). */
-const CYCLES: Record<Exclude<ReportingCycle, 'none'>, { months: number; key: (y: number, m: number) => string }> = {
+const CYCLES: Record<Exclude<ReportingCycle, 'none' | 'custom'>, { months: number; key: (y: number, m: number) => string }> = {
   monthly: { months: 1, key: (y, m) => `${y}-${pad(m)}` },
   quarterly: { months: 3, key: (y, m) => `${y}-Q${(m + 2) / 3}` },
   semiannual: { months: 6, key: (y, m) => `${y}-H${m === 1 ? 1 : 2}` },
@@ -27,8 +27,9 @@ const CYCLES: Record<Exclude<ReportingCycle, 'none'>, { months: number; key: (y:
  * containing `until` (at least one). Each is due `dueAfter(endsOn)` (e.g. the 5th working day after
  * the period ends). Pure: the caller supplies the working-day arithmetic.
  */
-export function reportPeriods(cycle: ReportingCycle, from: string, until: string | null, dueAfter: (endsOn: string) => string): PeriodSpec[] {
+export function reportPeriods(cycle: ReportingCycle, from: string, until: string | null, dueAfter: (endsOn: string) => string, customDates: string[] = []): PeriodSpec[] {
   if (cycle === 'none') return [];
+  if (cycle === 'custom') return customPeriods(from, customDates);
   const def = CYCLES[cycle];
   const [fy, fm] = from.split('-').map(Number);
   let year = fy;
@@ -49,4 +50,14 @@ export function reportPeriods(cycle: ReportingCycle, from: string, until: string
     }
   }
   return out;
+}
+
+/** Custom cycle: one period per listed date from `from` on, each ending and due on its date. */
+function customPeriods(from: string, dates: string[]): PeriodSpec[] {
+  const upcoming = [...new Set(dates)].sort().filter((d) => d >= from).slice(0, MAX_PERIODS);
+  return upcoming.map((dueOn, i) => {
+    const prev = i === 0 ? null : new Date(`${upcoming[i - 1]}T00:00:00Z`);
+    if (prev) prev.setUTCDate(prev.getUTCDate() + 1);
+    return { periodKey: dueOn, startsOn: prev ? prev.toISOString().slice(0, 10) : from, endsOn: dueOn, dueOn };
+  });
 }

@@ -11,7 +11,7 @@ import { ExtensionRequestEntity } from './extension-request.entity';
 import { TaskCommentEntity } from './task-comment.entity';
 import { TASK_COMMANDS, TASK_STATUS_LABELS, type TaskCommand } from './task-states';
 import { TaskUnitEntity } from './task-unit.entity';
-import type { TaskEntity, TaskStatus } from './task.entity';
+import type { TaskEntity, TaskPriority, TaskStatus } from './task.entity';
 import { TasksQueryRepository, type ScopedTask } from './tasks-query.repository';
 import { assignmentKeyOf } from './assignment-key';
 import { addWorkingDaysFlagged, workingDaysBetweenFlagged } from '../common/working-days';
@@ -69,6 +69,12 @@ export class TaskWorkflowService {
       t.completionNote = `${t.completionNote ?? ''}\n【退回】${reason}`.trim();
       t.completionRequestedAt = null;
     }, { reason });
+  }
+
+  setPriority(actor: Actor, taskId: string, version: number, priority: TaskPriority): Promise<TaskEntity> {
+    return this.transition(actor, taskId, version, 'setPriority', (t) => {
+      t.priority = priority;
+    }, { priority });
   }
 
   /** 挂起: the task's clock stops; the working days left until the due date are kept. */

@@ -38,6 +38,10 @@ export class TaskEntity extends VersionedEntity {
   @Column({ type: 'varchar', length: 16 })
   reportingCycle: ReportingCycle;
 
+  /** For the `custom` cycle: the dates reports are due. */
+  @Column({ type: 'jsonb', default: () => `'[]'::jsonb` })
+  customReportDates: string[];
+
   @Column({ type: 'varchar', length: 8, default: 'normal' })
   priority: TaskPriority;
 

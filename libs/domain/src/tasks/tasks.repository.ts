@@ -10,6 +10,7 @@ export interface NewTask {
   title: string;
   dueOn: string | null;
   reportingCycle: ReportingCycle;
+  customReportDates: string[];
   targets: Target[];
   leads: string[];
   cooperating: string[];
@@ -29,8 +30,8 @@ export class TasksRepository {
     for (let i = 0; i < tasks.length; i += CHUNK) {
       const chunk = tasks.slice(i, i + CHUNK);
       const rows: { id: string; measure_id: string; assignment_key: string }[] = await manager.query(
-        `insert into tasks (document_id, measure_id, assignment_key, title, due_on, reporting_cycle, targets)
-         select * from unnest($1::uuid[], $2::uuid[], $3::char(64)[], $4::text[], $5::date[], $6::varchar[], $7::jsonb[])
+        `insert into tasks (document_id, measure_id, assignment_key, title, due_on, reporting_cycle, targets, custom_report_dates)
+         select * from unnest($1::uuid[], $2::uuid[], $3::char(64)[], $4::text[], $5::date[], $6::varchar[], $7::jsonb[], $8::jsonb[])
          on conflict (measure_id, assignment_key) do nothing
          returning id, measure_id, assignment_key`,
         [
@@ -41,6 +42,7 @@ export class TasksRepository {
           chunk.map((t) => t.dueOn),
           chunk.map((t) => t.reportingCycle),
           chunk.map((t) => JSON.stringify(t.targets)),
+          chunk.map((t) => JSON.stringify(t.customReportDates)),
         ],
       );
       const byKey = new Map(chunk.map((t) => [`${t.measureId}/${t.assignmentKey}`, t]));
