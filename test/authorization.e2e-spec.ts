@@ -157,6 +157,11 @@ describe('authorization matrix', () => {
     ['POST /api/v1/extension-requests/{id}/decision', roles('coordinator'), (u) => api.request('POST', `/api/v1/extension-requests/${ids.ext}/decision`, { token: as(u), body: { version: 99, approve: true } })],
     ['GET /api/v1/audit', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', '/api/v1/audit', { token: as(u) })],
     ['GET /api/v1/audit/verify', roles('auditor', 'admin'), (u) => api.request('GET', '/api/v1/audit/verify', { token: as(u) })],
+    ['GET /api/v1/notifications', anyone, (u) => api.request('GET', '/api/v1/notifications', { token: as(u) })],
+    ['GET /api/v1/notifications/unread-count', anyone, (u) => api.request('GET', '/api/v1/notifications/unread-count', { token: as(u) })],
+    ['POST /api/v1/notifications/read-all', anyone, (u) => api.request('POST', '/api/v1/notifications/read-all', { token: as(u) })],
+    // Someone else's notification (or none) is not found, for everyone.
+    ['POST /api/v1/notifications/{id}/read', () => 'hidden', (u) => api.request('POST', '/api/v1/notifications/00000000-0000-4000-8000-000000000000/read', { token: as(u) })],
     ['GET /health', anyone, () => api.request('GET', '/health')],
   ];
 

@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { AuditModule, DocumentsModule, ENTITIES, OrganizationsModule, WorkflowModule } from '@duban/domain';
+import { AuditModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, WorkflowModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
@@ -14,6 +14,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { UsersController } from './auth/users.controller';
 import { DocumentsController } from './documents/documents.controller';
 import { AuditController } from './audit/audit.controller';
+import { NotificationsController } from './notifications/notifications.controller';
 import { EvidenceController, TasksController } from './tasks/tasks.controller';
 import { ReviewsController } from './tasks/reviews.controller';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -55,6 +56,7 @@ export class ApiModule {
         DocumentsModule,
         AuditModule,
         WorkflowModule,
+        NotificationsModule,
       ],
       controllers: [
         AuthController,
@@ -65,6 +67,7 @@ export class ApiModule {
         EvidenceController,
         ReviewsController,
         AuditController,
+        NotificationsController,
         HealthController,
         MetricsController,
       ],

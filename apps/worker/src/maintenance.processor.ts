@@ -3,7 +3,7 @@ import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@duban/config';
 import { WorkerHeartbeatService } from '@duban/domain';
-import { JOBS, QUEUES, type JobName } from '@duban/queue';
+import { JOBS, QUEUES, type JobsOf } from '@duban/queue';
 
 function assertNever(name: never): never {
   throw new UnrecoverableError(`unknown job ${String(name)}`);
@@ -24,7 +24,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   }
 
   async process(job: Job): Promise<void> {
-    const name = job.name as JobName;
+    const name = job.name as JobsOf<'maintenance'>;
     switch (name) {
       case JOBS.WorkerHeartbeat:
         await this.heartbeat.beat();

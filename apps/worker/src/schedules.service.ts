@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { WorkerHeartbeatService } from '@duban/domain';
+import { OutboxRelayService, WorkerHeartbeatService } from '@duban/domain';
 import { JOBS, JOB_OPTIONS, QUEUES, QueueProducer } from '@duban/queue';
 
 /**
@@ -13,6 +13,7 @@ export class SchedulesService implements OnApplicationBootstrap {
   constructor(
     private readonly producer: QueueProducer,
     private readonly heartbeat: WorkerHeartbeatService,
+    private readonly relay: OutboxRelayService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -20,6 +21,11 @@ export class SchedulesService implements OnApplicationBootstrap {
     await this.producer
       .queue(QUEUES.maintenance)
       .upsertJobScheduler('worker-heartbeat', { every: 30_000 }, { name: JOBS.WorkerHeartbeat, data: {}, opts: JOB_OPTIONS.WorkerHeartbeat });
-    this.logger.log('job schedulers installed');
+    await this.producer
+      .queue(QUEUES.notifications)
+      .upsertJobScheduler('outbox-relay', { every: 1_000 }, { name: JOBS.OutboxRelay, data: {}, opts: JOB_OPTIONS.OutboxRelay });
+    // Redis keeps nothing on disk: events relayed before a restart may have lost their jobs.
+    const again = await this.relay.reconcile();
+    this.logger.log(`job schedulers installed; ${again} unprocessed outbox events will be relayed again`);
   }
 }

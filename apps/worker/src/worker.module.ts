@@ -3,10 +3,11 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { ENTITIES, OperationsModule } from '@duban/domain';
+import { ENTITIES, NotificationsModule, OperationsModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { MaintenanceProcessor } from './maintenance.processor';
+import { NotificationsProcessor } from './notifications.processor';
 import { SchedulesService } from './schedules.service';
 
 /** The BullMQ worker: processors and job schedulers, no HTTP. */
@@ -28,8 +29,9 @@ export class WorkerModule {
         DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS }),
         QueueModule.forRoot(),
         OperationsModule,
+        NotificationsModule,
       ],
-      providers: [MaintenanceProcessor, SchedulesService],
+      providers: [MaintenanceProcessor, NotificationsProcessor, SchedulesService],
     };
   }
 }

@@ -35,3 +35,6 @@ export { ExtensionRequestEntity } from './tasks/extension-request.entity';
 export { ReportsService, type PeriodView, type SubmissionView, type ReviewQueueItem, type SubmissionInput } from './reports/reports.service';
 export { reportPeriods } from './reports/report-periods';
 export { FileStorage, LocalDiskStorage } from './storage/file-storage';
+export { NotificationsModule } from './notifications/notifications.module';
+export { NotificationsService, type NotificationView } from './notifications/notifications.service';
+export { OutboxRelayService, RELAY_RETRY_AFTER_SECONDS } from './notifications/outbox-relay.service';

@@ -1,4 +1,4 @@
-export { JOBS, JOB_QUEUE, QUEUES, type JobName, type JobPayloads, type QueueName } from './queue.constants';
+export { JOBS, JOB_QUEUE, QUEUES, type JobName, type JobPayloads, type JobsOf, type QueueName } from './queue.constants';
 export { JOB_OPTIONS } from './job-options';
 export { QueueModule, REDIS } from './queue.module';
 export { QueueProducer } from './queue.producer';

@@ -4,20 +4,31 @@
  */
 export const QUEUES = {
   maintenance: 'maintenance',
+  notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
   WorkerHeartbeat: 'WorkerHeartbeat',
+  OutboxRelay: 'OutboxRelay',
+  NotificationFanout: 'NotificationFanout',
 } as const;
 export type JobName = keyof typeof JOBS;
 
 /** Payload of each job: ids and ISO strings only, never entities or Dates. */
 export interface JobPayloads {
   WorkerHeartbeat: { requestedAt?: string };
+  OutboxRelay: Record<string, never>;
+  /** One outbox row (bigint id as a string) to turn into inbox notifications. */
+  NotificationFanout: { outboxId: string };
 }
 
 /** Which queue carries each job. */
-export const JOB_QUEUE: Record<JobName, QueueName> = {
+export const JOB_QUEUE = {
   WorkerHeartbeat: QUEUES.maintenance,
-};
+  OutboxRelay: QUEUES.notifications,
+  NotificationFanout: QUEUES.notifications,
+} as const satisfies Record<JobName, QueueName>;
+
+/** The job names a queue carries: what its processor's exhaustive switch must cover. */
+export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];

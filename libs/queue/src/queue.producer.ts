@@ -9,8 +9,13 @@ import { JOB_QUEUE, QUEUES, type JobName, type JobPayloads, type QueueName } fro
 export class QueueProducer {
   private readonly queues: Record<QueueName, Queue>;
 
-  constructor(@InjectQueue(QUEUES.maintenance) maintenance: Queue) {
-    this.queues = { maintenance };
+  constructor(@InjectQueue(QUEUES.maintenance) maintenance: Queue, @InjectQueue(QUEUES.notifications) notifications: Queue) {
+    this.queues = { maintenance, notifications };
+  }
+
+  /** Adds many jobs of one name at once (one round trip). */
+  enqueueMany<N extends JobName>(name: N, jobs: { data: JobPayloads[N]; jobId?: string }[]): Promise<Job[]> {
+    return this.queues[JOB_QUEUE[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: { ...JOB_OPTIONS[name], ...(j.jobId ? { jobId: j.jobId } : {}) } })));
   }
 
   enqueue<N extends JobName>(name: N, data: JobPayloads[N], options: JobsOptions = {}): Promise<Job> {

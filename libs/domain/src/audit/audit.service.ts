@@ -101,6 +101,15 @@ export class AuditService {
       after,
     };
     const hash = rowHash(prevHash, row);
+    // The audited command is also the domain event: it enters the outbox in the same transaction,
+    // so no job is ever enqueued for a change that rolled back.
+    await manager.query(`insert into outbox (event, entity_type, entity_id, actor_user_id, payload) values ($1, $2, $3, $4, $5)`, [
+      entry.action,
+      entry.entityType,
+      entry.entityId,
+      row.actorUserId,
+      JSON.stringify(after ?? {}),
+    ]);
     await manager.query(
       `insert into audit_log (at, actor_user_id, actor_unit_id, actor_username, action, entity_type, entity_id, before, after, prev_hash, hash)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
