@@ -24,6 +24,10 @@ export class SchedulesService implements OnApplicationBootstrap {
     await this.producer
       .queue(QUEUES.notifications)
       .upsertJobScheduler('outbox-relay', { every: 1_000 }, { name: JOBS.OutboxRelay, data: {}, opts: JOB_OPTIONS.OutboxRelay });
+    // Reminders are recomputed from PostgreSQL each minute; nothing about them lives in Redis.
+    await this.producer
+      .queue(QUEUES.reminders)
+      .upsertJobScheduler('reminder-sweep', { every: 60_000 }, { name: JOBS.ReminderSweep, data: {}, opts: JOB_OPTIONS.ReminderSweep });
     // Redis keeps nothing on disk: events relayed before a restart may have lost their jobs.
     const again = await this.relay.reconcile();
     this.logger.log(`job schedulers installed; ${again} unprocessed outbox events will be relayed again`);

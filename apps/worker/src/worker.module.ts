@@ -8,6 +8,7 @@ import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { NotificationsProcessor } from './notifications.processor';
+import { RemindersProcessor } from './reminders.processor';
 import { SchedulesService } from './schedules.service';
 
 /** The BullMQ worker: processors and job schedulers, no HTTP. */
@@ -31,7 +32,7 @@ export class WorkerModule {
         OperationsModule,
         NotificationsModule,
       ],
-      providers: [MaintenanceProcessor, NotificationsProcessor, SchedulesService],
+      providers: [MaintenanceProcessor, NotificationsProcessor, RemindersProcessor, SchedulesService],
     };
   }
 }

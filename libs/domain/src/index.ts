@@ -38,3 +38,4 @@ export { FileStorage, LocalDiskStorage } from './storage/file-storage';
 export { NotificationsModule } from './notifications/notifications.module';
 export { NotificationsService, type NotificationView } from './notifications/notifications.service';
 export { OutboxRelayService, RELAY_RETRY_AFTER_SECONDS } from './notifications/outbox-relay.service';
+export { RemindersService, rungFor, DEFAULT_LADDER, type ObligationType } from './notifications/reminders.service';

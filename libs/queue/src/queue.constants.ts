@@ -5,6 +5,7 @@
 export const QUEUES = {
   maintenance: 'maintenance',
   notifications: 'notifications',
+  reminders: 'reminders',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -12,6 +13,7 @@ export const JOBS = {
   WorkerHeartbeat: 'WorkerHeartbeat',
   OutboxRelay: 'OutboxRelay',
   NotificationFanout: 'NotificationFanout',
+  ReminderSweep: 'ReminderSweep',
 } as const;
 export type JobName = keyof typeof JOBS;
 
@@ -21,6 +23,7 @@ export interface JobPayloads {
   OutboxRelay: Record<string, never>;
   /** One outbox row (bigint id as a string) to turn into inbox notifications. */
   NotificationFanout: { outboxId: string };
+  ReminderSweep: Record<string, never>;
 }
 
 /** Which queue carries each job. */
@@ -28,6 +31,7 @@ export const JOB_QUEUE = {
   WorkerHeartbeat: QUEUES.maintenance,
   OutboxRelay: QUEUES.notifications,
   NotificationFanout: QUEUES.notifications,
+  ReminderSweep: QUEUES.reminders,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The job names a queue carries: what its processor's exhaustive switch must cover. */

@@ -9,8 +9,12 @@ import { JOB_QUEUE, QUEUES, type JobName, type JobPayloads, type QueueName } fro
 export class QueueProducer {
   private readonly queues: Record<QueueName, Queue>;
 
-  constructor(@InjectQueue(QUEUES.maintenance) maintenance: Queue, @InjectQueue(QUEUES.notifications) notifications: Queue) {
-    this.queues = { maintenance, notifications };
+  constructor(
+    @InjectQueue(QUEUES.maintenance) maintenance: Queue,
+    @InjectQueue(QUEUES.notifications) notifications: Queue,
+    @InjectQueue(QUEUES.reminders) reminders: Queue,
+  ) {
+    this.queues = { maintenance, notifications, reminders };
   }
 
   /** Adds many jobs of one name at once (one round trip). */
