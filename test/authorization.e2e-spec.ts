@@ -162,6 +162,7 @@ describe('authorization matrix', () => {
     ['POST /api/v1/notifications/read-all', anyone, (u) => api.request('POST', '/api/v1/notifications/read-all', { token: as(u) })],
     // Someone else's notification (or none) is not found, for everyone.
     ['POST /api/v1/notifications/{id}/read', () => 'hidden', (u) => api.request('POST', '/api/v1/notifications/00000000-0000-4000-8000-000000000000/read', { token: as(u) })],
+    ['GET /api/v1/escalations', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', '/api/v1/escalations', { token: as(u) })],
     ['GET /health', anyone, () => api.request('GET', '/health')],
   ];
 

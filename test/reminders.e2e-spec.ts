@@ -54,13 +54,37 @@ describe('reminders from PostgreSQL, each rung once, in working hours only', () 
     expect((await sweep()).sent).toBe(1);
     clock.set(at('2026-11-30'));
     expect((await sweep()).sent).toBe(1);
-    const rungs = (await db.query(`select rung from reminder_deliveries where obligation_type = 'accept' order by sent_at`)).map((r: any) => r.rung);
-    expect(rungs).toEqual(['before:2', 'day', 'overdue:2026-11-27', 'overdue:2026-11-30']);
-    const task = (await api.request('GET', '/api/v1/tasks', { token: officer })).body.items[0];
-    await api.request('POST', `/api/v1/tasks/${task.id}/accept`, { token: officer, body: { version: task.version } });
+    // Overdue since Thursday: 1 working day on Friday (level 1 to the unit head), 2 on Monday.
+    const levels = async () => (await db.query(`select level, resolved_at from escalations where obligation_type = 'accept' order by level`)).map((r: any) => [r.level, r.resolved_at === null]);
+    expect(await levels()).toEqual([[1, true]]);
+    const head = await api.login('czt.head');
+    const headInbox = (await api.request('GET', '/api/v1/notifications', { token: head })).body.items.map((i: any) => i.title);
+    expect(headInbox.some((t: string) => t.startsWith('督办（一级）'))).toBe(true);
+    expect((await inbox()).some((t) => t.startsWith('督办'))).toBe(false); // level 1 goes to the head only
     clock.set(at('2026-12-01'));
     await sweep();
-    expect(Number((await db.query(`select count(*) as n from reminder_deliveries where obligation_type = 'accept'`))[0].n)).toBe(4);
+    expect(await levels()).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    const coordinator = await api.login('coordinator');
+    const list = (await api.request('GET', '/api/v1/escalations', { token: coordinator })).body;
+    expect(list[0]).toEqual(expect.objectContaining({ level: 2, obligationType: 'accept' }));
+    await sweep();
+    expect((await db.query(`select count(*) as n from escalations`))[0].n).toBe('2');
+    const rungs = (await db.query(`select rung from reminder_deliveries where obligation_type = 'accept' order by sent_at`)).map((r: any) => r.rung);
+    expect(rungs).toEqual(['before:2', 'day', 'overdue:2026-11-27', 'overdue:2026-11-30', 'overdue:2026-12-01']);
+    const task = (await api.request('GET', '/api/v1/tasks', { token: officer })).body.items[0];
+    await api.request('POST', `/api/v1/tasks/${task.id}/accept`, { token: officer, body: { version: task.version } });
+    clock.set(at('2026-12-02'));
+    await sweep();
+    expect(Number((await db.query(`select count(*) as n from reminder_deliveries where obligation_type = 'accept'`))[0].n)).toBe(5);
+    // The escalation resolves itself once the task is accepted; its history stays.
+    expect(await levels()).toEqual([
+      [1, false],
+      [2, false],
+    ]);
+    expect((await api.request('GET', '/api/v1/escalations', { token: coordinator })).body).toEqual([]);
     // Both the officer and the head of the lead unit got each one, once.
     const per = await db.query(`select delivery_key, count(*) as n from notifications where kind = 'reminder.accept' group by 1`);
     expect(per.every((r: any) => Number(r.n) === 2)).toBe(true);

@@ -14,7 +14,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { UsersController } from './auth/users.controller';
 import { DocumentsController } from './documents/documents.controller';
 import { AuditController } from './audit/audit.controller';
-import { NotificationsController } from './notifications/notifications.controller';
+import { EscalationsController, NotificationsController } from './notifications/notifications.controller';
 import { EvidenceController, TasksController } from './tasks/tasks.controller';
 import { ReviewsController } from './tasks/reviews.controller';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -68,6 +68,7 @@ export class ApiModule {
         ReviewsController,
         AuditController,
         NotificationsController,
+        EscalationsController,
         HealthController,
         MetricsController,
       ],

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { NotificationsService, type Actor } from '@duban/domain';
-import { CurrentActor } from '../auth/auth.decorators';
+import { NotificationsService, RemindersService, type Actor } from '@duban/domain';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { PageQueryDto } from '../common/page.dto';
 import { UuidParam } from '../common/uuid-param.pipe';
 
@@ -73,5 +73,30 @@ export class NotificationsController {
   @ApiNoContentResponse()
   async read(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<void> {
     await this.notifications.markRead(actor, id);
+  }
+}
+
+class EscalationDto {
+  @ApiProperty({ format: 'uuid' }) taskId: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ enum: ['accept', 'task_due', 'period_due'] }) obligationType: string;
+  @ApiProperty({ description: '1 单位负责人；2 省级督办清单；3 纳入情况通报' }) level: number;
+  @ApiProperty() dueOn: string;
+  @ApiProperty({ type: String, format: 'date-time' }) raisedAt: string;
+}
+
+/** The coordinators' 督办 list: open escalations, highest level first. */
+@ApiTags('通知 notifications')
+@ApiBearerAuth()
+@Controller('escalations')
+export class EscalationsController {
+  constructor(private readonly reminders: RemindersService) {}
+
+  @Get()
+  @Roles('coordinator', 'auditor', 'admin')
+  @ApiOperation({ summary: '未解除的督办（逾期升级），级别高的在前' })
+  @ApiOkResponse({ type: [EscalationDto] })
+  list(): Promise<EscalationDto[]> {
+    return this.reminders.openEscalations();
   }
 }

@@ -8,6 +8,21 @@ export type ObligationType = 'accept' | 'task_due' | 'period_due';
 /** Default ladder: 5 and 2 working days before, on the day, then every working day while overdue. */
 export const DEFAULT_LADDER = [5, 2] as const;
 
+/** 督办 thresholds in working days overdue: 1 -> the unit's head, 3 -> the bureau's coordinators, 10 -> the status bulletin. */
+export const ESCALATION_THRESHOLDS = [1, 3, 10] as const;
+
+const ESCALATION_RECIPIENTS: Record<number, string> = {
+  1: `select us.id from task_units tu join users us on us.unit_id = tu.unit_id
+       where tu.task_id = $1 and tu.role = 'lead' and us.active and 'unit_head' = any(us.roles)`,
+  2: `select id from users where active and 'coordinator' = any(roles) and $1::uuid is not null`,
+  3: `select id from users where active and 'coordinator' = any(roles) and $1::uuid is not null`,
+};
+const ESCALATION_TITLES: Record<number, string> = {
+  1: '督办（一级）：逾期未办，请单位负责人督促',
+  2: '督办（二级）：逾期 3 个工作日，已列入省级督办清单',
+  3: '督办（三级）：逾期 10 个工作日，将纳入情况通报',
+};
+
 const LABELS: Record<ObligationType, string> = { accept: '签收', task_due: '完成任务', period_due: '报送进展' };
 
 interface Obligation {
@@ -83,7 +98,67 @@ export class RemindersService {
         return rows.length;
       });
     }
+    await this.escalate(cal, today, now, due.filter((o) => o.rung.startsWith('overdue')));
+    await this.resolveEscalations(now);
     return { sent, skipped: null };
+  }
+
+  /** Raises each level an overdue obligation has reached, once; notifies its recipients once. */
+  private async escalate(cal: WorkingCalendar, today: string, now: Date, overdue: Obligation[]): Promise<void> {
+    for (const o of overdue) {
+      const days = workingDaysBetweenFlagged(cal, o.dueOn, today).days;
+      const levels = ESCALATION_THRESHOLDS.map((t, i) => (days >= t ? i + 1 : 0)).filter((l) => l > 0);
+      if (levels.length === 0) continue;
+      await this.dataSource.transaction(async (m) => {
+        const raised: { id: string; level: number }[] = await m.query(
+          `insert into escalations (obligation_type, obligation_id, task_id, level, due_on, overdue_working_days, raised_at)
+           select $1, $2, $3, l, $4, $5, $6 from unnest($7::smallint[]) as l
+           on conflict (obligation_type, obligation_id, level) do nothing returning id, level`,
+          [o.type, o.id, o.taskId, o.dueOn, days, now, levels],
+        );
+        for (const e of raised) {
+          await m.query(
+            `insert into notifications (user_id, delivery_key, kind, title, body, entity_type, entity_id)
+             select r.id, 'escalation-' || $2, 'escalation.level' || $3, $4, $5, 'task', $1::text from (${ESCALATION_RECIPIENTS[e.level]}) r
+             on conflict (user_id, delivery_key) do nothing`,
+            [o.taskId, e.id, e.level, ESCALATION_TITLES[e.level], `${o.title}：应于 ${o.dueOn} 前${LABELS[o.type]}，已逾期 ${days} 个工作日`],
+          );
+        }
+      });
+    }
+  }
+
+  /** An escalation resolves itself when its obligation is no longer open; its row (the history) stays. */
+  private async resolveEscalations(now: Date): Promise<void> {
+    await this.dataSource.query(
+      `update escalations e set resolved_at = $1
+        where e.resolved_at is null and not exists (
+          select 1 from tasks t where t.id = e.task_id and (
+               (e.obligation_type = 'accept' and t.status = 'assigned')
+            or (e.obligation_type = 'task_due' and t.status in ('assigned', 'accepted', 'in_progress') and t.due_on <= e.due_on)
+            or (e.obligation_type = 'period_due' and t.status in ('accepted', 'in_progress') and not exists (
+                  select 1 from report_submissions s where s.period_id = e.obligation_id and s.status in ('awaiting_signoff', 'submitted', 'approved')))))`,
+      [now],
+    );
+  }
+
+  /** Open escalations, highest level first (the coordinators' 督办 list). */
+  async openEscalations(): Promise<{ taskId: string; title: string; obligationType: ObligationType; level: number; dueOn: string; raisedAt: string }[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `select distinct on (e.obligation_type, e.obligation_id) e.task_id, t.title, e.obligation_type, e.level, e.due_on::text as due_on, e.raised_at
+         from escalations e join tasks t on t.id = e.task_id where e.resolved_at is null
+        order by e.obligation_type, e.obligation_id, e.level desc`,
+    );
+    return rows
+      .map((r) => ({
+        taskId: r.task_id as string,
+        title: r.title as string,
+        obligationType: r.obligation_type as ObligationType,
+        level: Number(r.level),
+        dueOn: r.due_on as string,
+        raisedAt: new Date(r.raised_at as string).toISOString(),
+      }))
+      .sort((a, b) => b.level - a.level || a.dueOn.localeCompare(b.dueOn));
   }
 
   /** Open obligations due within the next ~3 weeks or already overdue (the ladder reaches 5 working days ahead). */
