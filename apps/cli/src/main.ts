@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
 import { loadConfig } from '@duban/config';
-import { checkPostgres, checkRedis, ensureDatabase } from '@duban/database';
+import { checkPostgres, checkRedis, ensureDatabase, isExplained } from '@duban/database';
 import { CliModule } from './cli.module';
 import { ParseCliModule } from './parse-cli.module';
 
@@ -32,7 +32,7 @@ function fail(error: unknown): never {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && code.startsWith('commander.')) {
     process.exit((error as { exitCode?: number }).exitCode ?? 1);
-  } else if (error instanceof Error && typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code)) {
+  } else if (isExplained(error)) {
     console.error(`错误：${error.message}`); // config, unreachable store, domain rule, unreadable document
   } else {
     console.error('错误：', error);

@@ -44,3 +44,5 @@ export {
   type CalendarSeedReport,
   type CalendarStatus,
 } from './calendar.service';
+/** Working-day arithmetic that flags, rather than refuses, dates in years without an official calendar. */
+export { addWorkingDaysFlagged, workingDaysBetweenFlagged, type WorkingDate } from './flagged-working-days';

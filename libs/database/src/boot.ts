@@ -1,5 +1,5 @@
 /** An error that already explains itself to an operator (bad config, unreachable store, domain rule). */
-function isExplained(error: unknown): error is Error {
+export function isExplained(error: unknown): error is Error {
   const code = (error as { code?: unknown })?.code;
   return error instanceof Error && typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code);
 }

@@ -4,5 +4,5 @@ export { SnakeNamingStrategy } from './snake-naming.strategy';
 export { splitDatabaseUrl, withDatabase } from './database-url';
 export { checkPostgres, checkRedis, ensureDatabase, ServiceUnavailableAtBootError } from './preflight';
 export { isPgError, PG_FOREIGN_KEY_VIOLATION, PG_SERIALIZATION_FAILURE, PG_UNIQUE_VIOLATION } from './database-error';
-export { runOrExit } from './boot';
+export { isExplained, runOrExit } from './boot';
 export { VersionedEntity } from './base.entity';

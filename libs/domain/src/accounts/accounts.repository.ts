@@ -21,6 +21,11 @@ export class AccountsRepository {
     return this.dataSource.manager.findOne(UserEntity, { where: { id }, relations: { unit: true } });
   }
 
+  /** The user row, locked for the rest of the transaction. */
+  lockUser(manager: EntityManager, id: string): Promise<UserEntity | null> {
+    return manager.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
   findUserByName(username: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
     return manager.findOne(UserEntity, { where: { username }, relations: { unit: true } });
   }

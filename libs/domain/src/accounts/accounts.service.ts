@@ -157,22 +157,15 @@ export class AccountsService {
       throw new ValidationFailedError('不能停用自己或取消自己的管理员角色', [{ field: 'id', message: '不能修改自己' }], 'USER_SELF_CHANGE');
     }
     return this.dataSource.transaction(async (manager) => {
-      const user = await this.accounts.findUserByName(await this.usernameOf(id), manager);
+      const user = await this.accounts.lockUser(manager, id);
       if (!user) throw new NotFoundError('USER_NOT_FOUND', '用户不存在');
       const before = { roles: user.roles, active: user.active };
       if (patch.roles) user.roles = patch.roles;
       if (patch.active !== undefined) user.active = patch.active;
-      delete user.unit;
       const saved = await this.accounts.saveUser(manager, user);
       await this.audit.record(manager, actor, { action: 'user.updated', entityType: 'user', entityId: id, before, after: { roles: saved.roles, active: saved.active } });
       return saved;
     });
-  }
-
-  private async usernameOf(id: string): Promise<string> {
-    const user = await this.accounts.findUser(id);
-    if (!user) throw new NotFoundError('USER_NOT_FOUND', '用户不存在');
-    return user.username;
   }
 
   findUser(id: string): Promise<UserEntity | null> {

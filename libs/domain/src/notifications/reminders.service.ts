@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CalendarService, Clock, isWithinWorkingHours, shanghaiDate, type WorkingCalendar } from '@duban/calendar';
-import { workingDaysBetweenFlagged } from '../common/working-days';
+import { CalendarService, Clock, isWithinWorkingHours, shanghaiDate, workingDaysBetweenFlagged, type WorkingCalendar } from '@duban/calendar';
 
 export type ObligationType = 'accept' | 'task_due' | 'period_due';
 

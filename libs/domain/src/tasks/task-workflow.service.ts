@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CalendarService, Clock, shanghaiDate } from '@duban/calendar';
+import { addWorkingDaysFlagged, CalendarService, Clock, shanghaiDate, workingDaysBetweenFlagged } from '@duban/calendar';
 import { APP_CONFIG, type AppConfig } from '@duban/config';
 import { isPgError, PG_UNIQUE_VIOLATION } from '@duban/database';
 import { hasRole, type Actor } from '../accounts/actor';
@@ -14,7 +14,6 @@ import { TaskUnitEntity } from './task-unit.entity';
 import type { TaskEntity, TaskPriority, TaskStatus } from './task.entity';
 import { TasksQueryRepository, type ScopedTask } from './tasks-query.repository';
 import { assignmentKeyOf } from './assignment-key';
-import { addWorkingDaysFlagged, workingDaysBetweenFlagged } from '../common/working-days';
 
 /**
  * Everything officers and coordinators do to a task. One transaction per command: the task row is

@@ -1,4 +1,6 @@
-import { addCalendarDays, CalendarDataMissingError, weekdayOf, type WorkingCalendar } from '@duban/calendar';
+import { addCalendarDays, weekdayOf } from './calendar-dates';
+import { CalendarDataMissingError } from './calendar.errors';
+import type { WorkingCalendar } from './working-calendar';
 
 /** A date computed in working days; `provisional` when it crossed a year with no official calendar. */
 export interface WorkingDate {
