@@ -6,7 +6,7 @@ import { AuditModule, DocumentsModule, ENTITIES, OrganizationsModule } from '@du
 import { MIGRATIONS } from '../../../migrations';
 import { AuditVerifyCommand } from './audit-verify.command';
 import { CalendarImportCommand, CalendarSeedCommand } from './calendar.command';
-import { DemoCommand } from './demo.command';
+import { DemoCommand } from './demo/demo.command';
 import { ImportCommand } from './import.command';
 import { MigrateCommand } from './migrate.command';
 import { RegistryImportCommand } from './registry-import.command';
