@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsISO8601,
   IsNotEmpty,
   IsNumber,
   IsObject,
@@ -65,7 +66,7 @@ export class CreateCampaignDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() templateId: string;
   @ApiPropertyOptional({ format: 'uuid', description: '下发统计表的文件（默认：模板来源文件）' }) @IsOptional() @IsUUID() documentId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) title?: string;
-  @ApiPropertyOptional({ example: '2021-08-23', description: '默认：文件中报送该表的时限' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) dueOn?: string;
+  @ApiPropertyOptional({ example: '2021-08-23', description: '默认：文件中报送该表的时限' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) @IsISO8601({ strict: true }, { message: '不是有效日期' }) dueOn?: string;
   @ApiPropertyOptional({ type: [String], description: '默认：11 个市乡村振兴局' }) @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsUUID('all', { each: true }) unitIds?: string[];
 }
 
@@ -155,8 +156,8 @@ export class CreatePairingDto {
   @ApiProperty({ example: '朔城区人民政府 副区长' }) @IsString() @IsNotEmpty() @MaxLength(128) responsibleTitle: string;
   @ApiProperty({ example: '13900000000' }) @IsString() @IsNotEmpty() @MaxLength(32) contactPhone: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) remarks?: string;
-  @ApiProperty({ example: '2021-09-01' }) @Matches(DATE, DATE_MESSAGE) startsOn: string;
-  @ApiPropertyOptional({ example: '2025-12-31', nullable: true, type: String }) @IsOptional() @Matches(DATE, DATE_MESSAGE) endsOn?: string | null;
+  @ApiProperty({ example: '2021-09-01' }) @Matches(DATE, DATE_MESSAGE) @IsISO8601({ strict: true }, { message: '不是有效日期' }) startsOn: string;
+  @ApiPropertyOptional({ example: '2025-12-31', nullable: true, type: String }) @IsOptional() @Matches(DATE, DATE_MESSAGE) @IsISO8601({ strict: true }, { message: '不是有效日期' }) endsOn?: string | null;
 }
 
 export class UpdatePairingDto extends VersionDto {
@@ -165,8 +166,8 @@ export class UpdatePairingDto extends VersionDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128) responsibleTitle?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(32) contactPhone?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) remarks?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, DATE_MESSAGE) startsOn?: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @Matches(DATE, DATE_MESSAGE) endsOn?: string | null;
+  @ApiPropertyOptional() @IsOptional() @Matches(DATE, DATE_MESSAGE) @IsISO8601({ strict: true }, { message: '不是有效日期' }) startsOn?: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @Matches(DATE, DATE_MESSAGE) @IsISO8601({ strict: true }, { message: '不是有效日期' }) endsOn?: string | null;
 }
 
 export class PairingDto {
@@ -243,7 +244,7 @@ export class WorkRecordDto {
   @IsIn(WORK_AREA_KEYS)
   area: (typeof WORK_AREA_KEYS)[number];
 
-  @ApiProperty({ example: '2021-10-15' }) @Matches(DATE, DATE_MESSAGE) occurredOn: string;
+  @ApiProperty({ example: '2021-10-15' }) @Matches(DATE, DATE_MESSAGE) @IsISO8601({ strict: true }, { message: '不是有效日期' }) occurredOn: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' }, example: { projects: 2, investment: 1500 } })
   @IsOptional()
@@ -296,7 +297,7 @@ export class WorkSummaryDto {
 export class VisitObligationsDto {
   @ApiProperty({ example: 2021 }) @IsInt() @Min(2000) @Max(2100) year: number;
   @ApiProperty({ format: 'uuid', description: '提出互访要求的文件（晋乡振发〔2021〕29号）' }) @IsUUID() documentId: string;
-  @ApiPropertyOptional({ example: '2021-12-31' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) dueOn?: string;
+  @ApiPropertyOptional({ example: '2021-12-31' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) @IsISO8601({ strict: true }, { message: '不是有效日期' }) dueOn?: string;
 }
 
 export class VisitObligationsResultDto {

@@ -132,6 +132,9 @@ export class FormsService {
         ...(input.footerFields ? { footerFields: input.footerFields } : {}),
         ...(input.uniqueBy ? { uniqueBy: input.uniqueBy } : {}),
       };
+      // A template whose columns carry every pairing role feeds the pairing registry, however it was made.
+      const roles = new Set(spec.columns.map((c) => c.role));
+      spec = { ...spec, kind: (['city', 'assisted', 'helper', 'person', 'title', 'phone'] as const).every((r) => roles.has(r)) ? 'pairing' : 'generic' };
       validateSpec(spec);
       const rows: { id: string }[] = await m.query(
         `insert into form_templates (title, kind, columns, header_fields, footer_fields, unique_by, source_document_id, created_by)
