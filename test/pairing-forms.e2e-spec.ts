@@ -288,7 +288,7 @@ describe('pairing forms (晋乡振发〔2021〕29号)', () => {
     const wb = new Workbook();
     await wb.xlsx.load(raw.rawPayload as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
-    const text = (row: number, col: number) => String(ws.getCell(row, col).value ?? '');
+    const text = (row: number, col: number) => ws.getCell(row, col).text;
     expect(text(1, 1)).toBe(TITLE);
     expect(ws.getCell(1, 7).isMerged).toBe(true);
     expect(text(2, 1)).toBe('填报单位：山西省乡村振兴局');

@@ -51,7 +51,8 @@ export function isPhone(value: string): boolean {
 /** Cell text as users type it: NFKC (full-width digits, brackets), trimmed. */
 export function cleanCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return String(value).normalize('NFKC').trim();
+  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  return text.normalize('NFKC').trim();
 }
 
 const CN_DATE = /^(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$/;
@@ -100,7 +101,12 @@ export function checkForm(
     // Cities first, so county columns can be checked against the row's city.
     const ordered = [...spec.columns].sort((a, b) => Number(a.unitKind !== 'city_government') - Number(b.unitKind !== 'city_government'));
     for (const col of ordered) {
-      const v = cleanCell(r.values[col.label]);
+      const raw = r.values[col.label];
+      if (raw !== null && typeof raw === 'object') {
+        problems.push({ row: r.sourceRow, column: col.label, reason: '应为文字或数字' });
+        continue;
+      }
+      const v = cleanCell(raw);
       const problem = checkCell(col, v, resolvedUnits, ctx, spec);
       if (typeof problem === 'string') {
         problems.push({ row: r.sourceRow, column: col.label, reason: problem });

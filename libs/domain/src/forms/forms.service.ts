@@ -174,7 +174,8 @@ export class FormsService {
       const request = docs[0].requests.find((r) => r.date && (r.attachments.length > 0 || r.text.includes(template.title)));
       const dueOn = input.dueOn ?? request?.date ?? null;
       if (!dueOn) throw new ValidationFailedError('文件中没有找到报送时限，请指定 dueOn', [{ field: 'dueOn', message: '必填' }], 'CAMPAIGN_DUE_REQUIRED');
-      const unitIds: string[] = input.unitIds ?? (await m.query(`select id from units where kind = 'city_bureau' and active order by code`)).map((r: { id: string }) => r.id);
+      const bureaus: { id: string }[] = input.unitIds ? [] : await m.query(`select id from units where kind = 'city_bureau' and active order by code`);
+      const unitIds = input.unitIds ?? bureaus.map((r) => r.id);
       const found: { id: string }[] = await m.query(`select id from units where id = any($1::uuid[]) and active`, [unitIds]);
       if (unitIds.length === 0 || found.length !== new Set(unitIds).size) throw new ValidationFailedError('填报单位不存在或已停用', [{ field: 'unitIds', message: '请检查单位' }]);
       const title = input.title ?? `${template.title}${docs[0].doc_number ? `（${docs[0].doc_number}）` : ''}`;
@@ -248,7 +249,7 @@ export class FormsService {
       unitId: r.unit_id as string,
       unitName: r.short_name as string,
       taskId: r.task_id as string,
-      status: ((r.status as SubmissionStatus | null) ?? 'missing') as CampaignUnitView['status'],
+      status: (r.status as SubmissionStatus | null) ?? 'missing',
       late: (r.late as boolean | null) ?? false,
       revision: (r.revision as number | null) ?? null,
     }));

@@ -9,7 +9,7 @@ import { ConflictError, ForbiddenError, IllegalStateError, NotFoundError, Valida
 import { columnOf } from '../forms/form-template';
 import { isPhone } from '../forms/form-validation';
 import { FormsService, type CampaignView, type FormSubmissionView } from '../forms/forms.service';
-import { UnitDirectory, type DirectoryUnit } from '../forms/unit-directory';
+import { UnitDirectory } from '../forms/unit-directory';
 import { addTotals, checkMetrics, pairingModes, WORK_AREAS, type PairingMode, type WorkArea, type WorkTotals } from './pairing-mode';
 
 export interface PairingInput {
@@ -88,7 +88,7 @@ export interface WorkSummary {
 
 export const ASSESSMENT_GRADES = ['优秀', '良好', '一般', '较差'] as const;
 
-const FIELDS: [keyof PairingInput & string, string][] = [
+const FIELDS: [keyof PairingInput, string][] = [
   ['responsiblePerson', 'responsible_person'],
   ['responsibleTitle', 'responsible_title'],
   ['contactPhone', 'contact_phone'],
@@ -328,7 +328,7 @@ export class PairingsService {
       .digest('hex');
     const today = this.today();
     const byPair = new Map(existing.map((p) => [`${p.assisted_id as string}/${p.helper_id as string}`, p]));
-    const name = (id: string): string => (dir.byId.get(id) as DirectoryUnit | undefined)?.shortName ?? id;
+    const name = (id: string): string => dir.byId.get(id)?.shortName ?? id;
     const rows: PairingDiffRow[] = [];
     const seen = new Set<string>();
     for (const r of s.rows) {
