@@ -213,10 +213,10 @@ export class CoverageCityDto {
 
 export class CoverageDto {
   @ApiProperty({ description: '全省重点帮扶县应有数（配置）' }) expectedTotal: number;
-  @ApiProperty({ description: '登记中已标记的重点帮扶县' }) flagged: number;
-  @ApiProperty({ description: '尚未在登记中标记、无法判断覆盖的重点帮扶县数' }) unknown: number;
-  @ApiProperty() covered: number;
-  @ApiProperty() uncovered: number;
+  @ApiProperty({ description: '全省登记中已标记的重点帮扶县' }) flagged: number;
+  @ApiProperty({ description: '全省尚未在登记中标记、无法判断覆盖的重点帮扶县数' }) unknown: number;
+  @ApiProperty({ description: '可见范围内（市级用户为本市）已有帮扶县的重点帮扶县数' }) covered: number;
+  @ApiProperty({ description: '可见范围内没有帮扶县的重点帮扶县数' }) uncovered: number;
   @ApiProperty({ type: [CoverageCityDto] }) cities: CoverageCityDto[];
 }
 

@@ -111,6 +111,8 @@ export async function readFormXlsx(spec: FormTemplateSpec, buf: Buffer, maxRows:
       if (c !== '') values[`第 ${labels.length + i + 1} 列`] = c;
     });
     out.rows.push({ values, sourceRow: r });
+    // One past the limit is enough for the caller to refuse; do not read a million rows first.
+    if (out.rows.length > maxRows) break;
   }
   return out;
 }
