@@ -130,7 +130,8 @@ export class CreatePairingsAndForms1764806400000 implements MigrationInterface {
     await q.query(`drop index uq_tasks_visit_assignment`);
     await q.query(`drop index uq_tasks_campaign_assignment`);
     await q.query(`alter table tasks drop constraint ck_tasks_origin`);
-    // Tasks without a measure cannot survive the old schema.
+    await q.query(`drop table form_submissions`);
+    // Tasks without a measure cannot survive the old schema (their periods, reminders and escalations cascade).
     await q.query(`delete from tasks where measure_id is null`);
     await q.query(`alter table tasks drop column pairing_id`);
     await q.query(`alter table tasks drop column form_campaign_id`);
@@ -138,7 +139,6 @@ export class CreatePairingsAndForms1764806400000 implements MigrationInterface {
     await q.query(`alter table tasks alter column measure_id set not null`);
     await q.query(`drop table pairing_assessments`);
     await q.query(`drop table pairing_work_records`);
-    await q.query(`drop table form_submissions`);
     await q.query(`drop table pairings`);
     await q.query(`drop table form_campaigns`);
     await q.query(`drop table form_templates`);
