@@ -431,5 +431,14 @@ describe('pairing forms (晋乡振发〔2021〕29号)', () => {
     const reported = (await api.request('GET', '/api/v1/pairings/assessments?year=2021', { token: t.coordinator })).body;
     expect(reported).toEqual([expect.objectContaining({ cityName: '朔州市', assistedName: '应县', helperName: '朔城区', grade: '优秀', score: 95 })]);
     expect((await db.query(`select count(*)::int as n from outbox where event = 'pairing.assessed'`))[0].n).toBe(1);
+
+    // On the visits' due date the engine's sweep reminds every pairing still without a visit, and not 应县's.
+    clock.set('2021-12-31T02:00:00Z');
+    await api.app.get(RemindersService).sweep();
+    const reminded: { pairing_id: string }[] = await db.query(
+      `select distinct t.pairing_id from reminder_deliveries d join tasks t on t.id = d.task_id where t.origin = 'visit' and d.obligation_type = 'task_due' and d.rung = 'day'`,
+    );
+    expect(reminded.length).toBe(issued.body.created - 1);
+    expect(reminded.map((r) => r.pairing_id)).not.toContain(pairing.id);
   });
 });
