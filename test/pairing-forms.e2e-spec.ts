@@ -260,11 +260,24 @@ describe('pairing forms (晋乡振发〔2021〕29号)', () => {
     expect(bad.body.errors).toEqual([{ field: '联系方式', row: 1, column: '联系方式', message: '第 1 行「联系方式」：「137-0000」不是有效的电话号码（手机 11 位，或带区号的固话）' }]);
     const late = await api.request('POST', `/api/v1/form-campaigns/${campaign.id}/submissions`, { token: t['datong.officer'], body: body('13700000000') });
     expect(late.body).toMatchObject({ status: 'submitted', late: true, revision: 1 });
-    await api.request('POST', `/api/v1/form-submissions/${late.body.id}/review`, { token: t.coordinator, body: { version: 1, decision: 'accept' } });
-    ids.datongSubmission = late.body.id;
+    // Two coordinators review at once: one wins, the other gets 409 and changes nothing.
+    const reviews = await Promise.all(
+      ['accept', 'return'].map((decision) => api.request('POST', `/api/v1/form-submissions/${late.body.id}/review`, { token: t.coordinator, body: { version: 1, decision, comment: '请核实' } })),
+    );
+    expect(reviews.map((r) => r.status).sort()).toEqual([200, 409]);
+    if (reviews[0].status !== 200) {
+      // The return won: 大同 sends again and this time it is accepted.
+      const again = await api.request('POST', `/api/v1/form-campaigns/${campaign.id}/submissions`, { token: t['datong.officer'], body: body('13700000000') });
+      await api.request('POST', `/api/v1/form-submissions/${again.body.id}/review`, { token: t.coordinator, body: { version: 1, decision: 'accept' } });
+      ids.datongSubmission = again.body.id;
+    } else ids.datongSubmission = late.body.id;
 
-    const xz = await upload(t['xinzhou.officer'], await officialXlsx([['忻州市', '五台县', '忻府区', '冯四', '忻府区副区长', '13600000000', '']], { header: { 填报单位: '忻州市乡村振兴局' } }));
-    expect(xz.body).toMatchObject({ status: 'submitted', late: true });
+    // Two uploads at once from the same unit: one is taken, the other waits for the lock and is refused.
+    const xzFile = await officialXlsx([['忻州市', '五台县', '忻府区', '冯四', '忻府区副区长', '13600000000', '']], { header: { 填报单位: '忻州市乡村振兴局' } });
+    const both = await Promise.all([upload(t['xinzhou.officer'], xzFile), upload(t['xinzhou.officer'], xzFile)]);
+    expect(both.map((r) => r.body.code ?? r.status).sort()).toEqual([201, 'FORM_AWAITING_REVIEW'].sort());
+    expect(both.find((r) => r.status === 201)?.body).toMatchObject({ status: 'submitted', late: true });
+    expect((await db.query(`select count(*)::int as n from form_submissions s join units u on u.id = s.unit_id where u.code = 'citybureau.140900'`))[0].n).toBe(1);
 
     const state = (await api.request('GET', `/api/v1/form-campaigns/${campaign.id}`, { token: t.coordinator })).body.units;
     const by = Object.fromEntries(state.map((u: any) => [u.unitName, `${u.status}${u.late ? '/late' : ''}`]));
