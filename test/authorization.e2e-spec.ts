@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { makePdf } from '../libs/policy-parser/test/make-pdf';
 import { ManualClock } from '../libs/calendar/src';
+import { inferTemplate } from '../libs/domain/src';
 import { multipartFile, startApi, type TestApi } from './support/test-app';
 
 /**
@@ -40,6 +41,15 @@ const roles = (...allowed: string[]): Rule => (u) => (u.roles.some((r) => allowe
 const visible: Rule = (u) => (u.relation === 'none' ? 'hidden' : 'ok');
 const byRelation = (...allowed: Relation[]): Rule => (u) => (u.relation === 'none' ? 'hidden' : allowed.includes(u.relation) ? 'ok' : 'forbidden');
 const leadHead: Rule = (u) => (u.relation === 'none' ? 'hidden' : u.relation === 'lead' && u.roles.includes('unit_head') ? 'ok' : 'forbidden');
+const seesAll = (u: User): boolean => u.roles.some((r) => ['coordinator', 'admin', 'auditor'].includes(r));
+/** The pairing campaign goes to 大同's bureau only; its submission is 大同's. */
+const campaignReaders: Rule = (u) => (seesAll(u) || u.username === 'datong.officer' ? 'ok' : 'hidden');
+const campaignSenders: Rule = (u) => (u.username === 'datong.officer' ? 'ok' : seesAll(u) ? 'forbidden' : 'hidden');
+const cityUsers: Rule = (u) => (seesAll(u) || ['datong.officer', 'shuozhou.officer'].includes(u.username) ? 'ok' : 'forbidden');
+/** The pairing 右玉县←平鲁区 is in 朔州. */
+const pairingReaders: Rule = (u) => (seesAll(u) || u.username === 'shuozhou.officer' ? 'ok' : 'hidden');
+const pairingManagers: Rule = (u) => (u.roles.includes('coordinator') || u.username === 'shuozhou.officer' ? 'ok' : seesAll(u) ? 'forbidden' : 'hidden');
+const pairingAssessors: Rule = (u) => (u.username === 'shuozhou.officer' ? 'ok' : seesAll(u) ? 'forbidden' : 'hidden');
 const draftReaders: Rule = (u) => (u.roles.some((r) => ['coordinator', 'admin', 'auditor'].includes(r)) ? 'ok' : 'hidden');
 
 describe('authorization matrix', () => {
@@ -52,7 +62,7 @@ describe('authorization matrix', () => {
   const as = (u: User) => u.token as string;
   const taskVersion = async (id: string): Promise<number> => (await db.query(`select version from tasks where id = $1`, [id]))[0].version;
   const fingerprint = async (): Promise<string> =>
-    JSON.stringify(await db.query(`select (select count(*) from audit_log) as audit, (select coalesce(sum(version), 0) from tasks) as tasks, (select count(*) from task_comments) as comments, (select count(*) from report_submissions) as subs, (select count(*) from documents) as docs, (select count(*) from extension_requests) as ext`));
+    JSON.stringify(await db.query(`select (select count(*) from audit_log) as audit, (select coalesce(sum(version), 0) from tasks) as tasks, (select count(*) from task_comments) as comments, (select count(*) from report_submissions) as subs, (select count(*) from documents) as docs, (select count(*) from extension_requests) as ext, (select count(*) from form_submissions) as fsubs, (select coalesce(sum(version), 0) from pairings) as pairings, (select count(*) from form_campaigns) as campaigns`));
 
   beforeAll(async () => {
     api = await startApi('authz', { clock });
@@ -83,6 +93,24 @@ describe('authorization matrix', () => {
     const fgw = (await api.request('POST', '/api/v1/units/resolve', { token: coordinator, body: { names: ['省发展改革委', '省财政厅'] } })).body;
     const someUser = (await db.query(`select id from users where username = 'rst.officer'`))[0].id;
     ids = { someUser, doc: doc.body.id, draft: draft.body.id, t1, t2, period: periods[0].id, evidence: ev.body.id, sub: sub.body.id, ext: ext.body.id, fgw: fgw[0].unit.id, czt: fgw[1].unit.id };
+    // Statistics forms and pairings: a pairing-form campaign sent to 大同 only (so 朔州's task list
+    // stays as the city test below expects), 大同's accepted submission, a pairing in 朔州.
+    const unit = async (code: string): Promise<string> => (await db.query(`select id from units where code = $1`, [code]))[0].id;
+    const form = inferTemplate({ title: '结对帮扶统计表', columns: ['市名', '重点帮扶县', '结对帮扶县', '具体负责人', '单位及职务', '联系方式', '备注'], headerFields: [], footerFields: [] });
+    const tpl = await api.request('POST', '/api/v1/form-templates', { token: coordinator, body: { title: form.title, columns: form.columns, uniqueBy: form.uniqueBy } });
+    const datongBureau = await unit('citybureau.140200');
+    const campaign = await api.request('POST', '/api/v1/form-campaigns', { token: coordinator, body: { templateId: tpl.body.id, documentId: doc.body.id, dueOn: '2027-06-30', unitIds: [datongBureau] } });
+    const datong = USERS.find((u) => u.username === 'datong.officer')?.token as string;
+    const fsub = await api.request('POST', `/api/v1/form-campaigns/${campaign.body.id}/submissions`, {
+      token: datong,
+      body: { header: { 填报单位: '大同市乡村振兴局', 填报时间: '2026-11-20', 填表人: '孙八', 联系方式: '13700000000' }, rows: [{ 市名: '大同市', 重点帮扶县: '云州区', 结对帮扶县: '平城区', 具体负责人: '周一', 单位及职务: '副区长', 联系方式: '13700000001' }] },
+    });
+    await api.request('POST', `/api/v1/form-submissions/${fsub.body.id}/review`, { token: coordinator, body: { version: 1, decision: 'accept' } });
+    const pairing = await api.request('POST', '/api/v1/pairings', {
+      token: coordinator,
+      body: { assistedId: await unit('county.140623'), helperId: await unit('county.140603'), responsiblePerson: '钱七', responsibleTitle: '副区长', contactPhone: '13900000000', startsOn: '2026-01-01' },
+    });
+    Object.assign(ids, { template: tpl.body.id, campaign: campaign.body.id, fsub: fsub.body.id, pairing: pairing.body.id, datongBureau, yingxian: await unit('county.140622'), shuocheng: await unit('county.140602') });
     const spec = await api.request('GET', '/api/docs-json');
     for (const [path, ops] of Object.entries<Record<string, unknown>>(spec.body.paths)) for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${path}`);
   });
@@ -163,6 +191,57 @@ describe('authorization matrix', () => {
     // Someone else's notification (or none) is not found, for everyone.
     ['POST /api/v1/notifications/{id}/read', () => 'hidden', (u) => api.request('POST', '/api/v1/notifications/00000000-0000-4000-8000-000000000000/read', { token: as(u) })],
     ['GET /api/v1/escalations', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', '/api/v1/escalations', { token: as(u) })],
+    ['POST /api/v1/form-templates', roles('coordinator'), (u) => api.request('POST', '/api/v1/form-templates', { token: as(u), body: { title: '表', columns: [{ label: '名称', type: 'text', required: true }] } })],
+    ['GET /api/v1/form-templates', anyone, (u) => api.request('GET', '/api/v1/form-templates', { token: as(u) })],
+    ['GET /api/v1/form-templates/{id}', anyone, (u) => api.request('GET', `/api/v1/form-templates/${ids.template}`, { token: as(u) })],
+    ['POST /api/v1/form-campaigns', roles('coordinator'), (u) => api.request('POST', '/api/v1/form-campaigns', { token: as(u), body: { templateId: ids.template, documentId: ids.doc, dueOn: '2027-06-30', unitIds: [ids.datongBureau] } })],
+    ['GET /api/v1/form-campaigns', anyone, (u) => api.request('GET', '/api/v1/form-campaigns', { token: as(u) })],
+    ['GET /api/v1/form-campaigns/{id}', campaignReaders, (u) => api.request('GET', `/api/v1/form-campaigns/${ids.campaign}`, { token: as(u) })],
+    // Closing is refused (409) while key assisted counties are uncovered, so the campaign stays open.
+    ['POST /api/v1/form-campaigns/{id}/close', roles('coordinator'), (u) => api.request('POST', `/api/v1/form-campaigns/${ids.campaign}/close`, { token: as(u), body: { version: 1 } })],
+    ['GET /api/v1/form-campaigns/{id}/blank.xlsx', campaignReaders, (u) => api.request('GET', `/api/v1/form-campaigns/${ids.campaign}/blank.xlsx`, { token: as(u) })],
+    ['POST /api/v1/form-campaigns/{id}/submissions', campaignSenders, (u) => api.request('POST', `/api/v1/form-campaigns/${ids.campaign}/submissions`, { token: as(u), body: { header: {}, rows: [{ 市名: '大同市' }] } })],
+    [
+      'POST /api/v1/form-campaigns/{id}/submissions/upload',
+      campaignSenders,
+      (u) => {
+        const m = multipartFile('a.xlsx', '不是表格', 'application/octet-stream');
+        return api.request('POST', `/api/v1/form-campaigns/${ids.campaign}/submissions/upload`, { token: as(u), body: m.body, headers: m.headers });
+      },
+    ],
+    ['GET /api/v1/form-campaigns/{id}/submissions', campaignReaders, (u) => api.request('GET', `/api/v1/form-campaigns/${ids.campaign}/submissions`, { token: as(u) })],
+    ['GET /api/v1/form-campaigns/{id}/rollup', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', `/api/v1/form-campaigns/${ids.campaign}/rollup`, { token: as(u) })],
+    ['GET /api/v1/form-campaigns/{id}/rollup.xlsx', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', `/api/v1/form-campaigns/${ids.campaign}/rollup.xlsx`, { token: as(u) })],
+    ['GET /api/v1/form-submissions/{id}', campaignReaders, (u) => api.request('GET', `/api/v1/form-submissions/${ids.fsub}`, { token: as(u) })],
+    ['POST /api/v1/form-submissions/{id}/review', roles('coordinator'), (u) => api.request('POST', `/api/v1/form-submissions/${ids.fsub}/review`, { token: as(u), body: { version: 99, decision: 'accept' } })],
+    ['GET /api/v1/form-submissions/{id}/pairing-diff', roles('coordinator'), (u) => api.request('GET', `/api/v1/form-submissions/${ids.fsub}/pairing-diff`, { token: as(u) })],
+    // A registryVersion no preview gave: 409 for the coordinator, so nothing is applied.
+    ['POST /api/v1/form-submissions/{id}/pairing-apply', roles('coordinator'), (u) => api.request('POST', `/api/v1/form-submissions/${ids.fsub}/pairing-apply`, { token: as(u), body: { registryVersion: 'a'.repeat(64) } })],
+    ['GET /api/v1/pairings', anyone, (u) => api.request('GET', '/api/v1/pairings', { token: as(u) })],
+    [
+      'POST /api/v1/pairings',
+      (u) => (u.roles.includes('coordinator') || u.username === 'shuozhou.officer' ? 'ok' : 'forbidden'),
+      (u) => api.request('POST', '/api/v1/pairings', { token: as(u), body: { assistedId: ids.yingxian, helperId: ids.shuocheng, responsiblePerson: '王五', responsibleTitle: '副区长', contactPhone: '13900000000', startsOn: '2026-01-01' } }),
+    ],
+    ['GET /api/v1/pairings/coverage', cityUsers, (u) => api.request('GET', '/api/v1/pairings/coverage', { token: as(u) })],
+    ['GET /api/v1/pairings/summary', anyone, (u) => api.request('GET', '/api/v1/pairings/summary?year=2026', { token: as(u) })],
+    ['GET /api/v1/pairings/assessments', cityUsers, (u) => api.request('GET', '/api/v1/pairings/assessments?year=2026', { token: as(u) })],
+    // A year with no current pairing: no visit task is created, so task lists stay as the city test expects.
+    ['POST /api/v1/pairings/visit-obligations', roles('coordinator'), (u) => api.request('POST', '/api/v1/pairings/visit-obligations', { token: as(u), body: { year: 2020, documentId: ids.doc } })],
+    ['GET /api/v1/pairings/{id}', pairingReaders, (u) => api.request('GET', `/api/v1/pairings/${ids.pairing}`, { token: as(u) })],
+    [
+      'PATCH /api/v1/pairings/{id}',
+      pairingManagers,
+      async (u) => {
+        const v = (await db.query(`select version from pairings where id = $1`, [ids.pairing]))[0].version;
+        return api.request('PATCH', `/api/v1/pairings/${ids.pairing}`, { token: as(u), body: { version: v, remarks: `改 ${u.username}` } });
+      },
+    ],
+    // A stale version: 409 for those allowed, so the pairing survives.
+    ['DELETE /api/v1/pairings/{id}', pairingManagers, (u) => api.request('DELETE', `/api/v1/pairings/${ids.pairing}?version=999`, { token: as(u) })],
+    ['GET /api/v1/pairings/{id}/work-records', pairingReaders, (u) => api.request('GET', `/api/v1/pairings/${ids.pairing}/work-records`, { token: as(u) })],
+    ['POST /api/v1/pairings/{id}/work-records', pairingManagers, (u) => api.request('POST', `/api/v1/pairings/${ids.pairing}/work-records`, { token: as(u), body: { area: 'meeting', occurredOn: '2026-11-20' } })],
+    ['POST /api/v1/pairings/{id}/assessments', pairingAssessors, (u) => api.request('POST', `/api/v1/pairings/${ids.pairing}/assessments`, { token: as(u), body: { year: 2026, grade: '良好' } })],
     ['GET /health', anyone, () => api.request('GET', '/health')],
   ];
 

@@ -53,6 +53,17 @@ describe('bad input on every route', () => {
       'POST /api/v1/tasks/{id}/extension-requests': ['lead', () => ({ newDueOn: '2027-09-30', reason: '需要' }), () => `/api/v1/tasks/${ids.task}/extension-requests`],
       'POST /api/v1/tasks/{id}/periods/{periodId}/submissions': ['lead', () => ({ progress: '进展', values: [], evidenceIds: [] }), () => `/api/v1/tasks/${ids.task}/periods/${ids.period}/submissions`],
       'POST /api/v1/submissions/{id}/review': ['coordinator', () => ({ version: 1, decision: 'return', comment: '补充' }), () => `/api/v1/submissions/${ids.task}/review`],
+      'POST /api/v1/form-templates': ['coordinator', () => ({ title: '表', columns: [{ label: '名称', type: 'text', required: true }], uniqueBy: [] }), () => '/api/v1/form-templates'],
+      'POST /api/v1/form-campaigns': ['coordinator', () => ({ templateId: ids.task, documentId: ids.doc, title: '征集', dueOn: '2027-06-30', unitIds: [ids.unit] }), () => '/api/v1/form-campaigns'],
+      'POST /api/v1/form-campaigns/{id}/close': ['coordinator', () => ({ version: 1 }), () => `/api/v1/form-campaigns/${ids.task}/close`],
+      'POST /api/v1/form-campaigns/{id}/submissions': ['lead', () => ({ header: { 填报单位: '单位' }, rows: [{ 市名: '朔州市' }] }), () => `/api/v1/form-campaigns/${ids.task}/submissions`],
+      'POST /api/v1/form-submissions/{id}/review': ['coordinator', () => ({ version: 1, decision: 'return', comment: '补充' }), () => `/api/v1/form-submissions/${ids.task}/review`],
+      'POST /api/v1/form-submissions/{id}/pairing-apply': ['coordinator', () => ({ registryVersion: 'a'.repeat(64) }), () => `/api/v1/form-submissions/${ids.task}/pairing-apply`],
+      'POST /api/v1/pairings': ['coordinator', () => ({ assistedId: ids.unit, helperId: ids.unit, responsiblePerson: '王五', responsibleTitle: '副区长', contactPhone: '13900000000', remarks: '', startsOn: '2026-01-01', endsOn: '2026-12-31' }), () => '/api/v1/pairings'],
+      'PATCH /api/v1/pairings/{id}': ['coordinator', () => ({ version: 1, remarks: '备注', contactPhone: '13900000000', startsOn: '2026-01-01' }), () => `/api/v1/pairings/${ids.task}`],
+      'POST /api/v1/pairings/{id}/work-records': ['coordinator', () => ({ area: 'funds', occurredOn: '2026-11-20', metrics: { amount: 10 }, note: '资金' }), () => `/api/v1/pairings/${ids.task}/work-records`],
+      'POST /api/v1/pairings/{id}/assessments': ['coordinator', () => ({ year: 2026, grade: '良好', score: 88, comment: '好' }), () => `/api/v1/pairings/${ids.task}/assessments`],
+      'POST /api/v1/pairings/visit-obligations': ['coordinator', () => ({ year: 2026, documentId: ids.doc, dueOn: '2026-12-31' }), () => '/api/v1/pairings/visit-obligations'],
       'POST /api/v1/extension-requests/{id}/decision': ['coordinator', () => ({ version: 1, approve: true, note: '同意' }), () => `/api/v1/extension-requests/${ids.task}/decision`],
     };
     for (const [path, ops] of Object.entries<Record<string, any>>(spec.paths)) {

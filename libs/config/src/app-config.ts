@@ -17,6 +17,18 @@ export interface AppConfig {
     /** A report period is due this many working days after it ends. */
     readonly reportDueWorkingDays: number;
   };
+  /** Statistics forms and county pairing (晋乡振发〔2021〕29号). */
+  readonly forms: {
+    readonly uploadMaxBytes: number;
+    readonly xlsxMaxInflatedBytes: number;
+    readonly xlsxMaxRatio: number;
+    readonly maxRows: number;
+  };
+  readonly pairing: {
+    /** Allowed cross-city pairings as `helperCode>assistedCode`. */
+    readonly crossCityExceptions: readonly string[];
+    readonly keyAssistedTotal: number;
+  };
   /** The one time zone of the product: Chinese government working time. */
   readonly timeZone: 'Asia/Shanghai';
 }

@@ -94,4 +94,42 @@ export class EnvDto {
   @Min(0)
   @Max(30)
   REPORT_DUE_WORKING_DAYS = 5;
+  /** Largest statistics-form upload (.xlsx), bytes. */
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（字节）' })
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  FORM_UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
+
+  /** Largest total inflated size of an .xlsx's parts (zip-bomb guard), bytes. */
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（字节）' })
+  @Min(64 * 1024)
+  @Max(1024 * 1024 * 1024)
+  FORM_XLSX_MAX_INFLATED_BYTES = 50 * 1024 * 1024;
+
+  /** Largest inflate ratio of one .xlsx part (zip-bomb guard). */
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数' })
+  @Min(10)
+  @Max(10000)
+  FORM_XLSX_MAX_RATIO = 200;
+
+  /** Most data rows in one form submission. */
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数' })
+  @Min(1)
+  @Max(100000)
+  FORM_MAX_ROWS = 2000;
+
+  /** Cross-city pairings allowed anyway: helperCode>assistedCode pairs, comma-separated (e.g. county.140105>county.140622). */
+  @Matches(/^$|^[a-z0-9.]+>[a-z0-9.]+(,[a-z0-9.]+>[a-z0-9.]+)*$/, { message: '格式为 帮扶县编码>被帮扶县编码，多个用逗号分隔' })
+  PAIRING_CROSS_CITY_EXCEPTIONS = '';
+
+  /** How many key assisted counties the province has (晋乡振发〔2021〕29号: 46); coverage reports the unflagged rest as unknown. */
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数' })
+  @Min(0)
+  @Max(1000)
+  KEY_ASSISTED_COUNTY_TOTAL = 46;
 }

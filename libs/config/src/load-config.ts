@@ -56,6 +56,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       acceptWithinWorkingDays: dto.ACCEPT_WITHIN_WORKING_DAYS,
       reportDueWorkingDays: dto.REPORT_DUE_WORKING_DAYS,
     },
+    forms: {
+      uploadMaxBytes: dto.FORM_UPLOAD_MAX_BYTES,
+      xlsxMaxInflatedBytes: dto.FORM_XLSX_MAX_INFLATED_BYTES,
+      xlsxMaxRatio: dto.FORM_XLSX_MAX_RATIO,
+      maxRows: dto.FORM_MAX_ROWS,
+    },
+    pairing: {
+      crossCityExceptions: dto.PAIRING_CROSS_CITY_EXCEPTIONS === '' ? [] : dto.PAIRING_CROSS_CITY_EXCEPTIONS.split(','),
+      keyAssistedTotal: dto.KEY_ASSISTED_COUNTY_TOTAL,
+    },
     timeZone: 'Asia/Shanghai',
   };
 }

@@ -6,6 +6,12 @@ export class FieldErrorDto {
 
   @ApiProperty({ example: '不能为空' })
   message: string;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, description: '表格类输入：被拒单元格所在行（表头字段为 null）' })
+  row?: number | null;
+
+  @ApiPropertyOptional({ description: '表格类输入：被拒单元格所在列' })
+  column?: string;
 }
 
 /** The one shape of every error the API returns. */

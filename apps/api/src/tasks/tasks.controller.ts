@@ -241,6 +241,8 @@ export function toTaskDto(t: TaskEntity, units: { unitId: string; role: string; 
     targets: t.targets,
     documentId: t.documentId,
     measureId: t.measureId,
+    origin: t.origin,
+    formCampaignId: t.formCampaignId,
     units: units.map((u) => ({ unitId: u.unitId, role: u.role, name: u.name, shortName: u.shortName, kind: u.kind })),
     relation,
     suspendedFrom: t.suspendedFrom,

@@ -194,7 +194,7 @@ export class TaskListItemDto {
   @ApiProperty({ enum: TASK_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String }) dueOn: string | null;
   @ApiProperty({ format: 'uuid' }) documentId: string;
-  @ApiProperty({ format: 'uuid' }) measureId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: '表单征集或年度互访任务为空' }) measureId: string | null;
   @ApiProperty() version: number;
   @ApiProperty({ type: [String] }) leads: string[];
 }
@@ -218,7 +218,9 @@ export class TaskDto {
   @ApiProperty({ enum: ['high', 'normal', 'low'] }) priority: string;
   @ApiProperty({ type: 'array', items: { type: 'object' } }) targets: object[];
   @ApiProperty({ format: 'uuid' }) documentId: string;
-  @ApiProperty({ format: 'uuid' }) measureId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: '表单征集或年度互访任务为空' }) measureId: string | null;
+  @ApiProperty({ enum: ['measure', 'form', 'visit'], description: '任务来源：举措、统计表征集、结对年度互访' }) origin: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) formCampaignId: string | null;
   @ApiProperty({ type: [TaskUnitDto] }) units: TaskUnitDto[];
   @ApiProperty({ enum: ['coordinator', 'auditor', 'lead', 'cooperating', 'city', 'none'], description: '当前用户与任务的关系' }) relation: string;
   @ApiProperty({ nullable: true, type: String }) suspendedFrom: string | null;

@@ -15,6 +15,9 @@ export type DomainErrorKind =
 export interface FieldProblem {
   field: string;
   message: string;
+  /** For spreadsheet-like input: the rejected cell's row (null for a header field) and column. */
+  row?: number | null;
+  column?: string;
 }
 
 export abstract class DomainError extends Error {

@@ -19,8 +19,18 @@ export class TaskEntity extends VersionedEntity {
   @Column({ type: 'uuid' })
   documentId: string;
 
-  @Column({ type: 'uuid' })
-  measureId: string;
+  /** Null for tasks from a form campaign or a pairing's annual visit (see `origin`). */
+  @Column({ type: 'uuid', nullable: true })
+  measureId: string | null;
+
+  @Column({ type: 'varchar', length: 8, default: 'measure' })
+  origin: 'measure' | 'form' | 'visit';
+
+  @Column({ type: 'uuid', nullable: true })
+  formCampaignId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  pairingId: string | null;
 
   /** SHA-256 of the sorted lead unit ids: publishing twice finds the same task. */
   @Column({ type: 'char', length: 64 })

@@ -36,7 +36,7 @@ export interface TaskListRow {
   status: TaskStatus;
   dueOn: string | null;
   documentId: string;
-  measureId: string;
+  measureId: string | null;
   version: number;
   leads: string[];
 }
@@ -107,7 +107,7 @@ export class TasksQueryRepository {
         status: r.status as TaskStatus,
         dueOn: (r.due_on as string | null) ?? null,
         documentId: r.document_id as string,
-        measureId: r.measure_id as string,
+        measureId: (r.measure_id as string | null) ?? null,
         version: r.version as number,
         leads: r.leads as string[],
       })),
