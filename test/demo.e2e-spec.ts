@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { Workbook } from 'exceljs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -64,13 +65,35 @@ describe('npm run demo', () => {
       select (select count(*) from report_submissions where status = 'returned') as returned,
              (select count(*) from report_submissions where status = 'approved') as approved,
              (select count(*) from extension_requests where status = 'approved') as extensions,
-             (select count(*) from tasks where status = 'closed') as closed,
+             (select count(*) from tasks where status = 'closed' and origin = 'measure') as closed,
              (select count(*) from escalations where level = 3 and resolved_at is null) as level3,
              (select count(*) from escalations where obligation_type = 'accept' and resolved_at is not null) as resolvedAccept,
-             (select count(*) from tasks where status = 'assigned') as unaccepted`);
+             (select count(*) from tasks where status = 'assigned' and origin = 'measure') as unaccepted`);
     expect(facts).toEqual(expect.objectContaining({ returned: '1', approved: '5', extensions: '1', closed: '1', unaccepted: '0' }));
     expect(Number(facts.level3)).toBeGreaterThan(0);
     expect(Number(facts.resolvedaccept)).toBeGreaterThan(0);
+
+    // The pairing form: 大同's rejected upload stored nothing, its fixed one is late; 吕梁 was returned once.
+    expect(out).toMatch(/datong\.officer +上传 Excel 统计表被拒收（HTTP 400，未保存任何内容）：.*「137-0000」不是有效的电话号码/);
+    const forms = await query<{ city: string; revisions: string; late: boolean; status: string }>(`
+      select u.short_name as city, count(*) as revisions, bool_or(s.late) as late, (array_agg(s.status order by s.revision desc))[1] as status
+        from form_submissions s join units u on u.id = s.unit_id group by 1 order by 1`);
+    const byCity = Object.fromEntries(forms.map((f) => [f.city, f]));
+    expect(Object.keys(byCity)).toHaveLength(8);
+    expect(byCity['大同市乡村振兴局']).toEqual(expect.objectContaining({ revisions: '1', late: true, status: 'accepted' }));
+    expect(byCity['吕梁市乡村振兴局']).toEqual(expect.objectContaining({ revisions: '2', late: false, status: 'accepted' }));
+    const book = new Workbook();
+    await book.xlsx.readFile(join(outDir, '结对帮扶统计汇总表.xlsx'));
+    const sheet = book.worksheets[0];
+    expect(sheet.getCell(1, 1).text).toBe('全省市域内县际结对帮扶情况统计表');
+    const [pairings] = await query<{ n: string }>(`select count(*) as n from pairings`);
+    const dataRows: string[] = [];
+    sheet.eachRow((row, n) => {
+      if (n > 3 && row.getCell(2).text && row.getCell(3).text) dataRows.push(`${row.getCell(2).text}←${row.getCell(3).text}`);
+    });
+    expect(dataRows).toHaveLength(Number(pairings.n));
+    expect(dataRows).toEqual(expect.arrayContaining(['应县←朔城区', '右玉县←平鲁区']));
+    expect(out).toContain('关闭征集被拒（HTTP 409）');
   }, 600_000);
 
   it('says which store is missing and how to start it, and exits non-zero', () => {

@@ -47,4 +47,3 @@ export { COLUMN_TYPES, PAIRING_ROLES, inferTemplate, type FormColumn, type FormT
 export { checkForm, isPhone, type CellProblem } from './forms/form-validation';
 export { inspectXlsx } from './forms/xlsx-guard';
 export { writeFormXlsx, readFormXlsx } from './forms/form-xlsx';
-export { runPairingFormDemo, type PairingDemoDeps, type PairingDemoResult } from './pairings/pairing-demo';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DocumentView, Extension, Me, Page, Period, PublishResult, Submission, TaskRow, TaskView, UnitRef, UserRow, Versioned } from './demo-api.types';
 import type { DemoHttp } from './demo-http';
+import { DemoPairing } from './demo-pairing';
 import type { DemoStack } from './demo-stack';
 
 const SEEDS = resolve('libs/policy-parser/test/fixtures');
@@ -13,6 +14,8 @@ export const MONTH = { first: '2026-11-02', last: '2026-11-30' };
 /** Half-monthly report dates given to four measures so that two report rounds fall inside the month (said in the output). */
 export const DEMO_REPORT_DATES = ['2026-11-13', '2026-11-27'];
 const DEFAULT_DUE_ON = '2026-12-31';
+/** The pairing statistics form is due on Friday 20 November (the notice's own date, 2021-08-23, is long past). */
+const PAIRING_FORM_DUE_ON = '2026-11-20';
 
 /** The officers the demo plays, by unit, and the one measure of each that reports half-monthly. */
 const OFFICERS = ['nynct.officer', 'czt.officer', 'fgw.officer', 'rst.officer'] as const;
@@ -24,6 +27,7 @@ type Task = TaskRow;
 export interface MonthResult {
   policyId: string;
   pairingId: string;
+  pairing: DemoPairing;
   reportTasks: Record<Officer, Task>;
 }
 
@@ -40,13 +44,16 @@ export class DemoMonth {
   private readonly reportTasks = {} as Record<Officer, Task>;
   private readonly submissions = new Map<string, { id: string; version: number }>();
   private readonly unitOfficers: string[] = [];
+  private readonly pairing: DemoPairing;
 
   constructor(
     private readonly password: string,
     private readonly http: DemoHttp,
     private readonly stack: DemoStack,
     private readonly say: (line: string) => void,
-  ) {}
+  ) {
+    this.pairing = new DemoPairing(http, (who, what) => this.act(this.today(), who, what), () => this.today());
+  }
 
   /** Steps by date; a date with no step still runs the engine. */
   private script(): Record<string, Step[]> {
@@ -57,21 +64,38 @@ export class DemoMonth {
         () => this.acceptAll(['nynct.officer', 'czt.officer', 'fgw.officer']),
         () => this.acceptAll(this.unitOfficers.filter((_, i) => i % 2 === 0)),
         () => this.requireSignoff(),
+        () => this.pairing.openCampaign(this.pairingId, PAIRING_FORM_DUE_ON),
       ],
       '2026-11-03': [() => this.acceptAll(['shuozhou.officer', 'datong.officer', ...this.unitOfficers.filter((_, i) => i % 2 === 1)])],
-      '2026-11-11': [() => this.acceptAll(['rst.officer'])],
-      '2026-11-12': [() => this.submit('nynct.officer', 0, '已推荐3家企业申报国家级龙头企业', 6), () => this.submit('czt.officer', 0, '省级衔接资金第一批已下达')],
+      '2026-11-09': [() => this.pairing.sendJson('朔州市'), () => this.pairing.sendJson('吕梁市'), () => this.pairing.sendJson('长治市'), () => this.pairing.sendJson('晋中市')],
+      '2026-11-10': [
+        () => this.pairing.review('朔州市', 'accept'),
+        () => this.pairing.review('长治市', 'accept'),
+        () => this.pairing.review('晋中市', 'accept'),
+        () => this.pairing.review('吕梁市', 'return', '请核实各帮扶县负责人的联系电话后重报'),
+      ],
+      '2026-11-11': [() => this.acceptAll(['rst.officer']), () => this.pairing.sendJson('吕梁市')],
+      '2026-11-12': [() => this.pairing.review('吕梁市', 'accept'), () => this.submit('nynct.officer', 0, '已推荐3家企业申报国家级龙头企业', 6), () => this.submit('czt.officer', 0, '省级衔接资金第一批已下达')],
       '2026-11-13': [
         () => this.signOff('czt.head', 'czt.officer', 0),
         () => this.review('nynct.officer', 0, 'return', '请补充企业名单及申报进度'),
         () => this.review('czt.officer', 0, 'approve'),
         () => this.submit('rst.officer', 0, '举办劳务品牌培训2期'),
+        () => this.pairing.sendJson('忻州市'),
+        () => this.pairing.sendJson('临汾市'),
+        () => this.pairing.sendJson('运城市'),
       ],
-      '2026-11-16': [() => this.submit('nynct.officer', 0, '已推荐3家企业，名单见附件', 6)],
+      '2026-11-16': [
+        () => this.submit('nynct.officer', 0, '已推荐3家企业，名单见附件', 6),
+        () => this.pairing.review('忻州市', 'accept'),
+        () => this.pairing.review('临汾市', 'accept'),
+        () => this.pairing.review('运城市', 'accept'),
+        () => this.pairing.sendXlsx('大同市', '137-0000'),
+      ],
       '2026-11-17': [() => this.review('nynct.officer', 0, 'approve')],
       '2026-11-20': [() => this.askExtension()],
-      '2026-11-23': [() => this.review('rst.officer', 0, 'approve'), () => this.decideExtension()],
-      '2026-11-24': [() => this.requestCloseOut()],
+      '2026-11-23': [() => this.review('rst.officer', 0, 'approve'), () => this.decideExtension(), () => this.pairing.sendXlsx('大同市')],
+      '2026-11-24': [() => this.requestCloseOut(), () => this.pairing.review('大同市', 'accept')],
       '2026-11-25': [() => this.confirmCloseOut()],
       '2026-11-26': [() => this.submit('czt.officer', 1, '第二批资金已拨付'), () => this.signOff('czt.head', 'czt.officer', 1)],
       '2026-11-27': [() => this.submit('nynct.officer', 1, '2家企业通过省级初审', 7), () => this.review('czt.officer', 1, 'approve')],
@@ -93,7 +117,7 @@ export class DemoMonth {
       const engine = [sent && `提醒 ${sent} 条`, raised && `督办 ${raised} 件`, resolved && `督办解除 ${resolved} 件`].filter(Boolean).join('，');
       if (engine) this.say(`${label(date)}  引擎：${engine}${after.levels ? `（在办督办：${after.levels}）` : ''}`);
     }
-    return { policyId: this.policyId, pairingId: this.pairingId, reportTasks: this.reportTasks };
+    return { policyId: this.policyId, pairingId: this.pairingId, pairing: this.pairing, reportTasks: this.reportTasks };
   }
 
   private async importAndPublish(): Promise<void> {

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Escalation, Page, TaskRow } from './demo-api.types';
 import type { DemoHttp } from './demo-http';
 import type { MonthResult } from './demo-month';
@@ -34,7 +36,20 @@ export async function printSummary(http: DemoHttp, month: MonthResult, say: (lin
   for (const e of ordered.slice(0, 12)) say(`  ${e.level}级  ${(OBLIGATIONS[e.obligationType] ?? e.obligationType).padEnd(4, '　')} 截止 ${e.dueOn}  ${e.title.slice(0, 30)}`);
 }
 
-/** Files for the coordinator: the ledger, the bulletin and the pairing roll-up. */
-export async function writeDemoOutputs(_http: DemoHttp, _month: MonthResult, say: (line: string) => void): Promise<void> {
-  say('（台账、通报与结对汇总表的导出在 issues 6、7 完成后加入）');
+/** Where the demo writes its files: `demo-output/`, or `DEMO_OUTPUT_DIR`. */
+export const OUTPUT_DIR = resolve(process.env.DEMO_OUTPUT_DIR ?? 'demo-output');
+
+/** Files for the coordinator: the ledger, the bulletin and the pairing roll-up, each downloaded from the API. */
+export async function writeDemoOutputs(http: DemoHttp, month: MonthResult, say: (line: string) => void): Promise<void> {
+  await mkdir(OUTPUT_DIR, { recursive: true });
+  const pairing = await month.pairing.finish();
+  for (const line of pairing.lines) say(`结对帮扶：${line}`);
+  await save('结对帮扶统计汇总表.xlsx', pairing.rollupXlsx, say);
+  void http;
+}
+
+async function save(name: string, content: Buffer, say: (line: string) => void): Promise<void> {
+  const file = join(OUTPUT_DIR, name);
+  await writeFile(file, content);
+  say(`已写入 ${file}（${(content.length / 1024).toFixed(1)} KB）`);
 }
