@@ -6,13 +6,14 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { AuditModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, WorkflowModule } from '@duban/domain';
+import { AuditModule, DeadlinesModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, WorkflowModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { UsersController } from './auth/users.controller';
 import { DocumentsController } from './documents/documents.controller';
+import { DeadlineSettingsController } from './deadlines/deadline-settings.controller';
 import { AuditController } from './audit/audit.controller';
 import { EscalationsController, NotificationsController } from './notifications/notifications.controller';
 import { EvidenceController, TasksController } from './tasks/tasks.controller';
@@ -57,6 +58,7 @@ export class ApiModule {
         AuditModule,
         WorkflowModule,
         NotificationsModule,
+        DeadlinesModule,
       ],
       controllers: [
         AuthController,
@@ -69,6 +71,7 @@ export class ApiModule {
         AuditController,
         NotificationsController,
         EscalationsController,
+        DeadlineSettingsController,
         HealthController,
         MetricsController,
       ],
