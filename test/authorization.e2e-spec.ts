@@ -163,6 +163,14 @@ describe('authorization matrix', () => {
     // Someone else's notification (or none) is not found, for everyone.
     ['POST /api/v1/notifications/{id}/read', () => 'hidden', (u) => api.request('POST', '/api/v1/notifications/00000000-0000-4000-8000-000000000000/read', { token: as(u) })],
     ['GET /api/v1/escalations', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', '/api/v1/escalations', { token: as(u) })],
+    ['GET /api/v1/documents/{id}/deadline-settings', roles('coordinator', 'admin', 'auditor'), (u) => api.request('GET', `/api/v1/documents/${ids.doc}/deadline-settings`, { token: as(u) })],
+    [
+      'PATCH /api/v1/documents/{id}/deadline-settings',
+      roles('coordinator'),
+      async (u) => api.request('PATCH', `/api/v1/documents/${ids.doc}/deadline-settings`, { token: as(u), body: { version: (await db.query(`select version from documents where id = $1`, [ids.doc]))[0].version, reviewLimitDays: 4 } }),
+    ],
+    ['GET /api/v1/tasks/{id}/deadline-settings', visible, (u) => api.request('GET', `/api/v1/tasks/${ids.t1}/deadline-settings`, { token: as(u) })],
+    ['PATCH /api/v1/tasks/{id}/deadline-settings', byRelation('coordinator'), async (u) => api.request('PATCH', `/api/v1/tasks/${ids.t1}/deadline-settings`, { token: as(u), body: { version: await taskVersion(ids.t1), reminderDaysBefore: [3, 1] } })],
     ['GET /health', anyone, () => api.request('GET', '/health')],
   ];
 

@@ -18,7 +18,7 @@ describe('bad input on every route', () => {
   const fingerprint = async (): Promise<string> =>
     JSON.stringify(
       await db.query(
-        `select (select count(*) from audit_log) a, (select coalesce(sum(version), 0) from tasks) t, (select count(*) from documents) d, (select coalesce(sum(version), 0) from measures) m,
+        `select (select count(*) from audit_log) a, (select coalesce(sum(version), 0) from tasks) t, (select count(*) from documents) d, (select coalesce(sum(version), 0) from documents) dv, (select coalesce(sum(version), 0) from measures) m,
                 (select count(*) from task_comments) c, (select count(*) from report_submissions) s, (select count(*) from extension_requests) e, (select count(*) from api_tokens) k, (select count(*) from unit_aliases) al`,
       ),
     );
@@ -53,6 +53,8 @@ describe('bad input on every route', () => {
       'POST /api/v1/tasks/{id}/extension-requests': ['lead', () => ({ newDueOn: '2027-09-30', reason: '需要' }), () => `/api/v1/tasks/${ids.task}/extension-requests`],
       'POST /api/v1/tasks/{id}/periods/{periodId}/submissions': ['lead', () => ({ progress: '进展', values: [], evidenceIds: [] }), () => `/api/v1/tasks/${ids.task}/periods/${ids.period}/submissions`],
       'POST /api/v1/submissions/{id}/review': ['coordinator', () => ({ version: 1, decision: 'return', comment: '补充' }), () => `/api/v1/submissions/${ids.task}/review`],
+      'PATCH /api/v1/documents/{id}/deadline-settings': ['coordinator', () => ({ version: 1, reminderDaysBefore: [5, 2], escalationThresholds: [1, 3, 10], reviewLimitDays: 3 }), () => `/api/v1/documents/${ids.doc}/deadline-settings`],
+      'PATCH /api/v1/tasks/{id}/deadline-settings': ['coordinator', () => ({ version: 1, remindOnDay: false, overdueRepeatEveryDays: 2, reviewEscalationDays: 5 }), () => `/api/v1/tasks/${ids.task}/deadline-settings`],
       'POST /api/v1/extension-requests/{id}/decision': ['coordinator', () => ({ version: 1, approve: true, note: '同意' }), () => `/api/v1/extension-requests/${ids.task}/decision`],
     };
     for (const [path, ops] of Object.entries<Record<string, any>>(spec.paths)) {

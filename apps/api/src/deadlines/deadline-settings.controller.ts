@@ -50,8 +50,8 @@ export class DeadlineSettingsController {
     return toDeadlineSettingsDto(await this.settings.forTask(actor, id));
   }
 
+  // No @Roles: the task's scope answers first (404 outside it), then the command table (403).
   @Patch('tasks/:id/deadline-settings')
-  @Roles('coordinator')
   @ApiOperation({ summary: '设置任务的督办规则（省级协调员）：覆盖文件的设置' })
   @ApiOkResponse({ type: DeadlineSettingsDto })
   async setTask(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string, @Body() b: DeadlineSettingsPatchDto): Promise<DeadlineSettingsDto> {
