@@ -25,14 +25,14 @@ export class DeadlineSettingsService {
     if (!hasRole(actor, 'coordinator', 'admin', 'auditor')) throw new ForbiddenError('FORBIDDEN_ROLE', '只有省级协调员、管理员和审计员可以查看文件的督办规则');
     const doc = await this.dataSource.manager.findOne(DocumentEntity, { where: { id: documentId } });
     if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', '文件不存在');
-    return { ...this.view(doc.deadlineSettings as DeadlineOverride), version: doc.version };
+    return { ...this.view(doc.deadlineSettings), version: doc.version };
   }
 
   /** The task's settings at every level; scoped like the task (404 outside the actor's scope). */
   async forTask(actor: Actor, taskId: string): Promise<DeadlineSettingsView & { version: number }> {
     const { task } = await this.workflow.mustFind(actor, taskId);
     const [doc] = await this.dataSource.query<{ s: DeadlineOverride }[]>(`select deadline_settings as s from documents where id = $1`, [task.documentId]);
-    return { ...this.view(doc.s, task.deadlineSettings as DeadlineOverride), version: task.version };
+    return { ...this.view(doc.s, task.deadlineSettings), version: task.version };
   }
 
   /** A coordinator changes a document's override; every task of the document inherits it. */
@@ -43,12 +43,12 @@ export class DeadlineSettingsService {
       if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', '文件不存在');
       if (doc.version !== version) throw stale(doc.version, version);
       const before = doc.deadlineSettings;
-      doc.deadlineSettings = applyOverridePatch(before as DeadlineOverride, patch);
+      doc.deadlineSettings = applyOverridePatch(before, patch);
       const out = await m.save(doc);
       await this.audit.record(m, actor, { action: 'document.deadlineSettingsChanged', entityType: 'document', entityId: documentId, before: { deadlineSettings: before }, after: { deadlineSettings: doc.deadlineSettings } });
       return out;
     });
-    return { ...this.view(saved.deadlineSettings as DeadlineOverride), version: saved.version };
+    return { ...this.view(saved.deadlineSettings), version: saved.version };
   }
 
   async setForTask(actor: Actor, taskId: string, version: number, patch: Record<string, unknown>): Promise<DeadlineSettingsView & { version: number }> {

@@ -14,7 +14,7 @@ import { TaskUnitEntity } from './task-unit.entity';
 import type { TaskEntity, TaskPriority, TaskStatus } from './task.entity';
 import { TasksQueryRepository, type ScopedTask } from './tasks-query.repository';
 import { assignmentKeyOf } from './assignment-key';
-import { applyOverridePatch, type DeadlineOverride } from '../deadlines/deadline-settings';
+import { applyOverridePatch } from '../deadlines/deadline-settings';
 
 /**
  * Everything officers and coordinators do to a task. One transaction per command: the task row is
@@ -227,7 +227,7 @@ export class TaskWorkflowService {
   setDeadlineSettings(actor: Actor, taskId: string, version: number, patch: Record<string, unknown>): Promise<TaskEntity> {
     return this.command(actor, taskId, version, 'setDeadlineSettings', async (_m, scoped) => {
       const before = scoped.task.deadlineSettings;
-      scoped.task.deadlineSettings = applyOverridePatch(before as DeadlineOverride, patch);
+      scoped.task.deadlineSettings = applyOverridePatch(before, patch);
       return { before: { deadlineSettings: before }, after: { deadlineSettings: scoped.task.deadlineSettings } };
     });
   }
