@@ -44,65 +44,78 @@ const EFFECTIVE = `$4::jsonb || d.deadline_settings || t.deadline_settings`;
 
 const LABEL_SQL = (type: string): string => `case ${type} when 'accept' then '签收' when 'task_due' then '完成任务' else '报送进展' end`;
 
+/** An obligation's title from `t` (its task) and `p` (its report period, joined only for period_due). */
+const OBLIGATION_TITLE = `(t.title || coalesce(' ' || p.period_key, ''))`;
+
 /**
- * Every open obligation due within the look-ahead or overdue, with its effective rules `e` and
- * `left_days` = working days from today to its due date (negative: overdue by that many).
+ * Every open obligation due within the look-ahead or overdue, with `left_days` = working days from
+ * today to its due date (negative: overdue by that many), the rung of its effective ladder due
+ * today (or null) and the highest 督办 level its effective thresholds say it has reached (0: none).
+ * The merged jsonb rules are read here and dropped, so the materialised rows stay narrow.
  */
 const OBLIGATIONS = `${WORKING_DAY_INDEX},
   obl as (
-    select 'accept'::varchar as type, t.id as oid, t.id as task_id, t.title, t.accept_due_on as due_on, ${EFFECTIVE} as e
+    select 'accept'::varchar as type, t.id as oid, t.id as task_id, t.accept_due_on as due_on, ${EFFECTIVE} as e
       from tasks t join documents d on d.id = t.document_id
      where t.status = 'assigned' and t.accept_due_on <= $1::date + ${INDEX_AHEAD_DAYS}
     union all
-    select 'task_due', t.id, t.id, t.title, t.due_on, ${EFFECTIVE}
+    select 'task_due', t.id, t.id, t.due_on, ${EFFECTIVE}
       from tasks t join documents d on d.id = t.document_id
      where t.status in ('assigned', 'accepted', 'in_progress') and t.due_on <= $1::date + ${INDEX_AHEAD_DAYS}
     union all
-    select 'period_due', p.id, t.id, t.title || ' ' || p.period_key, p.due_on, ${EFFECTIVE}
+    select 'period_due', p.id, t.id, p.due_on, ${EFFECTIVE}
       from report_periods p join tasks t on t.id = p.task_id join documents d on d.id = t.document_id
      where t.status in ('accepted', 'in_progress') and p.starts_on <= $1::date and p.due_on <= $1::date + ${INDEX_AHEAD_DAYS}
        and not exists (select 1 from report_submissions s where s.period_id = p.id and s.status in ('awaiting_signoff', 'submitted', 'approved'))),
   eff as (
-    select o.*, coalesce(w.cum, -100000) - (select cum from today_cum) as left_days
-      from obl o left join wd w on w.day = o.due_on)`;
+    select x.type, x.oid, x.task_id, x.due_on, x.left_days,
+           case
+             when x.due_on = $1::date then case when (x.e->>'remindOnDay')::boolean then 'day' end
+             when x.due_on < $1::date then
+               case when (x.e->>'overdueRepeatEveryDays')::int > 0 and (-x.left_days - 1) % (x.e->>'overdueRepeatEveryDays')::int = 0
+                    then 'overdue:' || to_char($1::date, 'YYYY-MM-DD') end
+             when (x.e->'reminderDaysBefore') @> to_jsonb(x.left_days) then 'before:' || x.left_days
+           end as rung,
+           case when x.due_on >= $1::date then 0
+                when -x.left_days >= (x.e->'escalationThresholds'->>2)::int then 3
+                when -x.left_days >= (x.e->'escalationThresholds'->>1)::int then 2
+                when -x.left_days >= (x.e->'escalationThresholds'->>0)::int then 1
+                else 0 end as reached
+      from (select o.*, coalesce(w.cum, -100000) - (select cum from today_cum) as left_days from obl o left join wd w on w.day = o.due_on) x)`;
 
 /**
+ * ON CONFLICT alone decides what was sent already. (A NOT EXISTS anti-join was tried: right after a
+ * burst of 100,000 rows the planner still believed the table empty and chose a nested loop over
+ * sequential scans, which never finished.)
+ *
  * One statement: the rung due today for each obligation by its effective ladder, each inserted
  * once into reminder_deliveries and sent to the lead units' officers and heads; then every 督办
  * level the obligation has reached by its effective thresholds, each once, to its recipients.
  */
 const SWEEP_SQL = `with ${OBLIGATIONS},
-  rung as (
-    select eff.*, case
-        when due_on = $1::date then case when (e->>'remindOnDay')::boolean then 'day' end
-        when due_on < $1::date then case when (e->>'overdueRepeatEveryDays')::int > 0 and (-left_days - 1) % (e->>'overdueRepeatEveryDays')::int = 0 then 'overdue:' || to_char($1::date, 'YYYY-MM-DD') end
-        when (e->'reminderDaysBefore') @> to_jsonb(left_days) then 'before:' || left_days
-      end as rung
-      from eff),
   sent as (
     insert into reminder_deliveries (obligation_type, obligation_id, task_id, rung, due_on, sent_at)
-    select type, oid, task_id, rung, due_on, $5::timestamptz from rung where rung is not null
+    select r.type, r.oid, r.task_id, r.rung, r.due_on, $5::timestamptz from eff r
+     where r.rung is not null
     on conflict (obligation_type, obligation_id, rung) do nothing
     returning id, obligation_type, obligation_id, task_id, rung, due_on),
-  sent_text as (
-    select s.id, s.obligation_type, s.task_id, case
-        when s.rung like 'overdue:%' then '逾期提醒：' || r.title || ' 应于 ' || to_char(s.due_on, 'YYYY-MM-DD') || ' 前' || ${LABEL_SQL('s.obligation_type')} || '，已逾期'
-        when s.rung = 'day' then '今日到期：' || r.title || ' 须于今天' || ${LABEL_SQL('s.obligation_type')}
-        else '到期提醒：' || r.title || ' 须于 ' || to_char(s.due_on, 'YYYY-MM-DD') || ' 前' || ${LABEL_SQL('s.obligation_type')} || '（还有 ' || split_part(s.rung, ':', 2) || ' 个工作日）'
-      end as title
-      from sent s join rung r on r.type = s.obligation_type and r.oid = s.obligation_id and r.rung = s.rung),
   sent_notes as (
     insert into notifications (user_id, delivery_key, kind, title, body, entity_type, entity_id)
     select us.id, 'reminder-' || x.id, 'reminder.' || x.obligation_type, x.title, x.title, 'task', x.task_id::text
-      from sent_text x
+      from (select s.id, s.obligation_type, s.task_id, case
+                when s.rung like 'overdue:%' then '逾期提醒：' || ${OBLIGATION_TITLE} || ' 应于 ' || to_char(s.due_on, 'YYYY-MM-DD') || ' 前' || ${LABEL_SQL('s.obligation_type')} || '，已逾期'
+                when s.rung = 'day' then '今日到期：' || ${OBLIGATION_TITLE} || ' 须于今天' || ${LABEL_SQL('s.obligation_type')}
+                else '到期提醒：' || ${OBLIGATION_TITLE} || ' 须于 ' || to_char(s.due_on, 'YYYY-MM-DD') || ' 前' || ${LABEL_SQL('s.obligation_type')} || '（还有 ' || split_part(s.rung, ':', 2) || ' 个工作日）'
+              end as title
+              from sent s join tasks t on t.id = s.task_id left join report_periods p on s.obligation_type = 'period_due' and p.id = s.obligation_id) x
       join task_units tu on tu.task_id = x.task_id and tu.role = 'lead'
       join users us on us.unit_id = tu.unit_id and us.active and us.roles && array['officer','unit_head']
     on conflict (user_id, delivery_key) do nothing),
   raised as (
     insert into escalations (obligation_type, obligation_id, task_id, level, due_on, overdue_working_days, raised_at)
     select r.type, r.oid, r.task_id, l.level, r.due_on, -r.left_days, $5::timestamptz
-      from eff r cross join (values (1::smallint), (2::smallint), (3::smallint)) as l(level)
-     where r.due_on < $1::date and -r.left_days >= (r.e->'escalationThresholds'->>(l.level - 1))::int
+      from eff r cross join lateral generate_series(1, r.reached) as l(level)
+     where r.reached > 0
     on conflict (obligation_type, obligation_id, level) do nothing
     returning id, obligation_type, obligation_id, task_id, level, due_on, overdue_working_days),
   raised_notes as (
@@ -111,9 +124,9 @@ const SWEEP_SQL = `with ${OBLIGATIONS},
            case x.level when 1 then '督办（一级）：逾期未办，请单位负责人督促'
                         when 2 then '督办（二级）：逾期 ' || x.overdue_working_days || ' 个工作日，已列入省级督办清单'
                         else '督办（三级）：逾期 ' || x.overdue_working_days || ' 个工作日，将纳入情况通报' end,
-           r.title || '：应于 ' || to_char(x.due_on, 'YYYY-MM-DD') || ' 前' || ${LABEL_SQL('x.obligation_type')} || '，已逾期 ' || x.overdue_working_days || ' 个工作日',
+           ${OBLIGATION_TITLE} || '：应于 ' || to_char(x.due_on, 'YYYY-MM-DD') || ' 前' || ${LABEL_SQL('x.obligation_type')} || '，已逾期 ' || x.overdue_working_days || ' 个工作日',
            'task', x.task_id::text
-      from raised x join eff r on r.type = x.obligation_type and r.oid = x.obligation_id
+      from raised x join tasks t on t.id = x.task_id left join report_periods p on x.obligation_type = 'period_due' and p.id = x.obligation_id
       join lateral (
         select us.id from task_units tu join users us on us.unit_id = tu.unit_id
          where x.level = 1 and tu.task_id = x.task_id and tu.role = 'lead' and us.active and 'unit_head' = any(us.roles)
