@@ -242,6 +242,14 @@ describe('authorization matrix', () => {
     ['GET /api/v1/pairings/{id}/work-records', pairingReaders, (u) => api.request('GET', `/api/v1/pairings/${ids.pairing}/work-records`, { token: as(u) })],
     ['POST /api/v1/pairings/{id}/work-records', pairingManagers, (u) => api.request('POST', `/api/v1/pairings/${ids.pairing}/work-records`, { token: as(u), body: { area: 'meeting', occurredOn: '2026-11-20' } })],
     ['POST /api/v1/pairings/{id}/assessments', pairingAssessors, (u) => api.request('POST', `/api/v1/pairings/${ids.pairing}/assessments`, { token: as(u), body: { year: 2026, grade: '良好' } })],
+    ['GET /api/v1/documents/{id}/deadline-settings', roles('coordinator', 'admin', 'auditor'), (u) => api.request('GET', `/api/v1/documents/${ids.doc}/deadline-settings`, { token: as(u) })],
+    [
+      'PATCH /api/v1/documents/{id}/deadline-settings',
+      roles('coordinator'),
+      async (u) => api.request('PATCH', `/api/v1/documents/${ids.doc}/deadline-settings`, { token: as(u), body: { version: (await db.query(`select version from documents where id = $1`, [ids.doc]))[0].version, reviewLimitDays: 4 } }),
+    ],
+    ['GET /api/v1/tasks/{id}/deadline-settings', visible, (u) => api.request('GET', `/api/v1/tasks/${ids.t1}/deadline-settings`, { token: as(u) })],
+    ['PATCH /api/v1/tasks/{id}/deadline-settings', byRelation('coordinator'), async (u) => api.request('PATCH', `/api/v1/tasks/${ids.t1}/deadline-settings`, { token: as(u), body: { version: await taskVersion(ids.t1), reminderDaysBefore: [3, 1] } })],
     ['GET /health', anyone, () => api.request('GET', '/health')],
   ];
 

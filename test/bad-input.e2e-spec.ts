@@ -18,7 +18,7 @@ describe('bad input on every route', () => {
   const fingerprint = async (): Promise<string> =>
     JSON.stringify(
       await db.query(
-        `select (select count(*) from audit_log) a, (select coalesce(sum(version), 0) from tasks) t, (select count(*) from documents) d, (select coalesce(sum(version), 0) from measures) m,
+        `select (select count(*) from audit_log) a, (select coalesce(sum(version), 0) from tasks) t, (select count(*) from documents) d, (select coalesce(sum(version), 0) from documents) dv, (select coalesce(sum(version), 0) from measures) m,
                 (select count(*) from task_comments) c, (select count(*) from report_submissions) s, (select count(*) from extension_requests) e, (select count(*) from api_tokens) k, (select count(*) from unit_aliases) al`,
       ),
     );
@@ -64,6 +64,8 @@ describe('bad input on every route', () => {
       'POST /api/v1/pairings/{id}/work-records': ['coordinator', () => ({ area: 'funds', occurredOn: '2026-11-20', metrics: { amount: 10 }, note: '资金' }), () => `/api/v1/pairings/${ids.task}/work-records`],
       'POST /api/v1/pairings/{id}/assessments': ['coordinator', () => ({ year: 2026, grade: '良好', score: 88, comment: '好' }), () => `/api/v1/pairings/${ids.task}/assessments`],
       'POST /api/v1/pairings/visit-obligations': ['coordinator', () => ({ year: 2026, documentId: ids.doc, dueOn: '2026-12-31' }), () => '/api/v1/pairings/visit-obligations'],
+      'PATCH /api/v1/documents/{id}/deadline-settings': ['coordinator', () => ({ version: 1, reminderDaysBefore: [5, 2], escalationThresholds: [1, 3, 10], reviewLimitDays: 3 }), () => `/api/v1/documents/${ids.doc}/deadline-settings`],
+      'PATCH /api/v1/tasks/{id}/deadline-settings': ['coordinator', () => ({ version: 1, remindOnDay: false, overdueRepeatEveryDays: 2, reviewEscalationDays: 5 }), () => `/api/v1/tasks/${ids.task}/deadline-settings`],
       'POST /api/v1/extension-requests/{id}/decision': ['coordinator', () => ({ version: 1, approve: true, note: '同意' }), () => `/api/v1/extension-requests/${ids.task}/decision`],
     };
     for (const [path, ops] of Object.entries<Record<string, any>>(spec.paths)) {

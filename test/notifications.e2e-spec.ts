@@ -83,9 +83,10 @@ describe('outbox -> BullMQ -> in-app inbox, exactly once', () => {
     expect(await api.app.get(OutboxRelayService).relayBatch()).toBeGreaterThan(0);
     await clearQueues(api.config.redis.queuePrefix);
     await startWorker();
-    await waitFor('the returned-report notification', () => unread(officer), (n) => n >= 1);
-    const returned = await db.query(`select count(*) as n from notifications where kind = 'report.returned'`);
-    expect(Number(returned[0].n)).toBe(2); // officer and head of 省财政厅
+    // Waits for this kind: the worker's start also opens the report period, which notifies the officer.
+    const returned = async (): Promise<number> => Number((await db.query(`select count(*) as n from notifications where kind = 'report.returned'`))[0].n);
+    await waitFor('the returned-report notification', returned, (n) => n >= 2);
+    expect(await returned()).toBe(2); // officer and head of 省财政厅
     await waitFor('every outbox event processed', async () => Number((await db.query(`select count(*) as n from outbox where processed_at is null`))[0].n), (n) => n === 0);
     expect(await duplicates()).toBe(0);
     const inbox = (await api.request('GET', '/api/v1/notifications?unread=true', { token: officer })).body;

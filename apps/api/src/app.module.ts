@@ -6,13 +6,14 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { AuditModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, PairingsModule, WorkflowModule } from '@duban/domain';
+import { AuditModule, DeadlinesModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, PairingsModule, WorkflowModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { UsersController } from './auth/users.controller';
 import { DocumentsController } from './documents/documents.controller';
+import { DeadlineSettingsController } from './deadlines/deadline-settings.controller';
 import { AuditController } from './audit/audit.controller';
 import { EscalationsController, NotificationsController } from './notifications/notifications.controller';
 import { EvidenceController, TasksController } from './tasks/tasks.controller';
@@ -60,6 +61,7 @@ export class ApiModule {
         WorkflowModule,
         NotificationsModule,
         PairingsModule,
+        DeadlinesModule,
       ],
       controllers: [
         AuthController,
@@ -74,6 +76,7 @@ export class ApiModule {
         EscalationsController,
         FormsController,
         PairingsController,
+        DeadlineSettingsController,
         HealthController,
         MetricsController,
       ],

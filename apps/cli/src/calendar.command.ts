@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { CalendarService, missingCalendarNotice } from '@duban/calendar';
+import { ProvisionalDatesService } from '@duban/domain';
 
 interface ImportOptions {
   label?: string;
@@ -41,10 +42,22 @@ async function printStatus(calendar: CalendarService): Promise<void> {
   }
 }
 
+/** Recomputes the provisional dates the calendar now covers and says what moved. */
+async function printRecomputed(provisional: ProvisionalDatesService): Promise<void> {
+  const { cleared, changed } = await provisional.recompute();
+  if (cleared === 0) return;
+  console.log(`按新的工作日历重新计算了 ${cleared} 个暂定日期，其中 ${changed.length} 个有变化，已通知相关牵头单位：`);
+  for (const c of changed.slice(0, 20)) console.log(`  ${c.kind} ${c.id}：${c.before} → ${c.after}`);
+  if (changed.length > 20) console.log(`  ……另有 ${changed.length - 20} 个`);
+}
+
 /** Loads the holidays and make-up workdays shipped in chinese-days (idempotent). */
 @Command({ name: 'calendar:seed', description: '从 chinese-days 导入节假日与调休安排（可重复执行），并检查今年、明年是否已覆盖' })
 export class CalendarSeedCommand extends CommandRunner {
-  constructor(private readonly calendar: CalendarService) {
+  constructor(
+    private readonly calendar: CalendarService,
+    private readonly provisional: ProvisionalDatesService,
+  ) {
     super();
   }
 
@@ -54,6 +67,7 @@ export class CalendarSeedCommand extends CommandRunner {
     if (report.keptYears.length > 0) {
       console.log(`  ${formatYears(report.keptYears)} 年已由人工导入，保留导入的数据，未用 chinese-days 覆盖`);
     }
+    await printRecomputed(this.provisional);
     await printStatus(this.calendar);
   }
 }
@@ -65,7 +79,10 @@ export class CalendarSeedCommand extends CommandRunner {
   description: '从 CSV（date,kind,name）导入某年的节假日安排通知；有被拒绝的行时不写入任何内容',
 })
 export class CalendarImportCommand extends CommandRunner {
-  constructor(private readonly calendar: CalendarService) {
+  constructor(
+    private readonly calendar: CalendarService,
+    private readonly provisional: ProvisionalDatesService,
+  ) {
     super();
   }
 
@@ -87,6 +104,7 @@ export class CalendarImportCommand extends CommandRunner {
         console.error(`注意：${year} 年现在只有 ${holidays} 个放假日（往年都在 ${FEWEST_HOLIDAYS_EXPECTED} 个以上），请核对导入的文件是否完整。`);
       }
     }
+    await printRecomputed(this.provisional);
     await printStatus(this.calendar);
   }
 

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CalendarModule } from '@duban/calendar';
 import { ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { AuditModule, DocumentsModule, ENTITIES, OrganizationsModule } from '@duban/domain';
+import { AuditModule, DeadlinesModule, DocumentsModule, ENTITIES, OrganizationsModule } from '@duban/domain';
 import { MIGRATIONS } from '../../../migrations';
 import { AuditVerifyCommand } from './audit-verify.command';
 import { CalendarImportCommand, CalendarSeedCommand } from './calendar.command';
@@ -25,6 +25,7 @@ export class CliModule {
         OrganizationsModule,
         DocumentsModule,
         AuditModule,
+        DeadlinesModule,
       ],
       providers: [MigrateCommand, SeedCommand, RegistryImportCommand, ImportCommand, DemoCommand, CalendarSeedCommand, CalendarImportCommand, AuditVerifyCommand],
     };

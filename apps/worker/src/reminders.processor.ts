@@ -1,16 +1,20 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { RemindersService } from '@duban/domain';
+import { ProvisionalDatesService, RemindersService, ReportPeriodOpenerService } from '@duban/domain';
 import { JOBS, QUEUES, type JobsOf } from '@duban/queue';
 
 function assertNever(name: never): never {
   throw new UnrecoverableError(`unknown job ${String(name)}`);
 }
 
-/** The `reminders` queue: the sweep that sends each due reminder rung once. */
+/** The `reminders` queue: the sweep (reminders, 督办, review chasing), opening report periods, recomputing provisional dates. */
 @Processor(QUEUES.reminders)
 export class RemindersProcessor extends WorkerHost {
-  constructor(private readonly reminders: RemindersService) {
+  constructor(
+    private readonly reminders: RemindersService,
+    private readonly periods: ReportPeriodOpenerService,
+    private readonly provisional: ProvisionalDatesService,
+  ) {
     super();
   }
 
@@ -19,6 +23,10 @@ export class RemindersProcessor extends WorkerHost {
     switch (name) {
       case JOBS.ReminderSweep:
         return (await this.reminders.sweep()).sent;
+      case JOBS.ReportPeriodsOpen:
+        return (await this.periods.openDue()).opened;
+      case JOBS.ProvisionalDatesRecompute:
+        return (await this.provisional.recompute()).cleared;
       default:
         return assertNever(name);
     }

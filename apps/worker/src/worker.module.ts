@@ -3,7 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { ENTITIES, NotificationsModule, OperationsModule } from '@duban/domain';
+import { AuditModule, DeadlinesModule, ENTITIES, NotificationsModule, OperationsModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { MaintenanceProcessor } from './maintenance.processor';
@@ -31,6 +31,8 @@ export class WorkerModule {
         QueueModule.forRoot(),
         OperationsModule,
         NotificationsModule,
+        AuditModule,
+        DeadlinesModule,
       ],
       providers: [MaintenanceProcessor, NotificationsProcessor, RemindersProcessor, SchedulesService],
     };

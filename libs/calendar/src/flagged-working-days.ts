@@ -8,6 +8,16 @@ export interface WorkingDate {
   provisional: boolean;
 }
 
+/** Whether a day is a working day, counting Monday-Friday in a year without an official calendar. */
+function isWorkdayFlagged(cal: WorkingCalendar, day: string): boolean {
+  try {
+    return cal.isWorkday(day);
+  } catch (e) {
+    if (e instanceof CalendarDataMissingError) return weekdayOf(day) >= 1 && weekdayOf(day) <= 5;
+    throw e;
+  }
+}
+
 /**
  * `date` plus `n` working days. Where the official calendar of a year is not imported yet, the
  * answer counts Monday-Friday as working days and is flagged provisional (STACK-NOTES: flag any
@@ -21,14 +31,7 @@ export function addWorkingDaysFlagged(cal: WorkingCalendar, date: string, n: num
   }
   let d = date;
   let left = n;
-  const isWork = (day: string): boolean => {
-    try {
-      return cal.isWorkday(day);
-    } catch (e) {
-      if (e instanceof CalendarDataMissingError) return weekdayOf(day) >= 1 && weekdayOf(day) <= 5;
-      throw e;
-    }
-  };
+  const isWork = (day: string): boolean => isWorkdayFlagged(cal, day);
   if (left === 0) {
     while (!isWork(d)) d = addCalendarDays(d, 1);
     return { date: d, provisional: true };
@@ -49,12 +52,25 @@ export function workingDaysBetweenFlagged(cal: WorkingCalendar, from: string, to
   }
   let days = 0;
   for (let d = addCalendarDays(from, 1); d <= to; d = addCalendarDays(d, 1)) {
-    try {
-      if (cal.isWorkday(d)) days++;
-    } catch (e) {
-      if (!(e instanceof CalendarDataMissingError)) throw e;
-      if (weekdayOf(d) >= 1 && weekdayOf(d) <= 5) days++;
-    }
+    if (isWorkdayFlagged(cal, d)) days++;
   }
   return { days, date: to, provisional: true };
+}
+
+/**
+ * Every date of [from, to] with the number of working days in (from - 1, date]: a running count, so
+ * "working days in (a, b]" is cum(b) - cum(a) for any two dates of the range. SQL joins these
+ * arrays (unnest) to count working days for a whole table in one statement. Years without an
+ * official calendar count Monday-Friday (flagged elsewhere as provisional).
+ */
+export function cumulativeWorkingDays(cal: WorkingCalendar, from: string, to: string): { days: string[]; cum: number[] } {
+  const days: string[] = [];
+  const cum: number[] = [];
+  let n = 0;
+  for (let d = from; d <= to; d = addCalendarDays(d, 1)) {
+    if (isWorkdayFlagged(cal, d)) n++;
+    days.push(d);
+    cum.push(n);
+  }
+  return { days, cum };
 }

@@ -45,4 +45,4 @@ export {
   type CalendarStatus,
 } from './calendar.service';
 /** Working-day arithmetic that flags, rather than refuses, dates in years without an official calendar. */
-export { addWorkingDaysFlagged, workingDaysBetweenFlagged, type WorkingDate } from './flagged-working-days';
+export { addWorkingDaysFlagged, cumulativeWorkingDays, workingDaysBetweenFlagged, type WorkingDate } from './flagged-working-days';

@@ -29,8 +29,29 @@ export interface AppConfig {
     readonly crossCityExceptions: readonly string[];
     readonly keyAssistedTotal: number;
   };
+  /** Defaults of the deadline rules; a document and then a task may override each of them. */
+  readonly deadlines: DeadlineRules;
   /** The one time zone of the product: Chinese government working time. */
   readonly timeZone: 'Asia/Shanghai';
+}
+
+/**
+ * The rules of the deadline engine (persisted contract: the keys are stored in
+ * `documents.deadline_settings` and `tasks.deadline_settings` as partial overrides).
+ */
+export interface DeadlineRules {
+  /** Reminders this many working days before a deadline, strictly decreasing (e.g. [5, 2]). */
+  readonly reminderDaysBefore: readonly number[];
+  /** A reminder on the day itself. */
+  readonly remindOnDay: boolean;
+  /** While overdue, a reminder every this many working days (0: none). */
+  readonly overdueRepeatEveryDays: number;
+  /** 督办 levels 1, 2, 3 after this many working days overdue, strictly increasing. */
+  readonly escalationThresholds: readonly [number, number, number];
+  /** A submission waiting this many working days for review reminds its reviewers. */
+  readonly reviewLimitDays: number;
+  /** ... and this many working days later escalates to the bureau's head. */
+  readonly reviewEscalationDays: number;
 }
 
 /** Nest injection token for {@link AppConfig}. */

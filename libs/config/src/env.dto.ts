@@ -132,4 +132,33 @@ export class EnvDto {
   @Min(0)
   @Max(1000)
   KEY_ASSISTED_COUNTY_TOTAL = 46;
+
+  /** Reminder ladder: working days before a deadline, strictly decreasing (default "5,2"). */
+  @Matches(/^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$|^\s*$/, { message: '必须是用逗号分隔的工作日数，例如 5,2（可为空）' })
+  REMINDER_DAYS_BEFORE = '5,2';
+
+  @IsIn(['true', 'false'], { message: '必须是 true 或 false' })
+  REMINDER_ON_DAY = 'true';
+
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（工作日，0 表示逾期后不再重复提醒）' })
+  @Min(0)
+  @Max(30)
+  REMINDER_OVERDUE_EVERY_DAYS = 1;
+
+  /** 督办 levels 1, 2, 3 after this many working days overdue, strictly increasing (default "1,3,10"). */
+  @Matches(/^\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*$/, { message: '必须是三个用逗号分隔的工作日数，例如 1,3,10' })
+  ESCALATION_THRESHOLDS = '1,3,10';
+
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（工作日）' })
+  @Min(1)
+  @Max(60)
+  REVIEW_LIMIT_WORKING_DAYS = 3;
+
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（工作日）' })
+  @Min(1)
+  @Max(60)
+  REVIEW_ESCALATION_WORKING_DAYS = 3;
 }

@@ -32,4 +32,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length' }).env).toBe('production');
   });
+
+  it('reads the deadline rules and refuses an unsorted ladder or thresholds', () => {
+    expect(loadConfig({}).deadlines).toEqual({ reminderDaysBefore: [5, 2], remindOnDay: true, overdueRepeatEveryDays: 1, escalationThresholds: [1, 3, 10], reviewLimitDays: 3, reviewEscalationDays: 3 });
+    const custom = loadConfig({ REMINDER_DAYS_BEFORE: '10, 3,1', REMINDER_ON_DAY: 'false', ESCALATION_THRESHOLDS: '2,5,15', REVIEW_LIMIT_WORKING_DAYS: '2' }).deadlines;
+    expect(custom).toMatchObject({ reminderDaysBefore: [10, 3, 1], remindOnDay: false, escalationThresholds: [2, 5, 15], reviewLimitDays: 2 });
+    let error: unknown;
+    try {
+      loadConfig({ REMINDER_DAYS_BEFORE: '2,5', ESCALATION_THRESHOLDS: '3,1,10', REVIEW_ESCALATION_WORKING_DAYS: '0', REMINDER_OVERDUE_EVERY_DAYS: '-1' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['ESCALATION_THRESHOLDS', 'REMINDER_DAYS_BEFORE', 'REMINDER_OVERDUE_EVERY_DAYS', 'REVIEW_ESCALATION_WORKING_DAYS']);
+    expect(() => loadConfig({ ESCALATION_THRESHOLDS: '1,3' })).toThrow(/ESCALATION_THRESHOLDS/);
+  });
 });

@@ -39,6 +39,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (dto.NODE_ENV === 'production' && dto.JWT_SECRET === new EnvDto().JWT_SECRET) {
     problems.push({ variable: 'JWT_SECRET', message: '生产环境必须设置自己的密钥' });
   }
+  const daysBefore = dto.REMINDER_DAYS_BEFORE.split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+  if (daysBefore.some((d, i) => d < 1 || (i > 0 && d >= daysBefore[i - 1]))) {
+    problems.push({ variable: 'REMINDER_DAYS_BEFORE', message: '必须是从大到小、互不相同的正整数，例如 5,2' });
+  }
+  const thresholds = dto.ESCALATION_THRESHOLDS.split(',').map((x) => Number(x.trim()));
+  if (thresholds.some((d, i) => d < 1 || (i > 0 && d <= thresholds[i - 1]))) {
+    problems.push({ variable: 'ESCALATION_THRESHOLDS', message: '必须是从小到大、互不相同的正整数，例如 1,3,10' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: dto.NODE_ENV as AppConfig['env'],
@@ -65,6 +73,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pairing: {
       crossCityExceptions: dto.PAIRING_CROSS_CITY_EXCEPTIONS === '' ? [] : dto.PAIRING_CROSS_CITY_EXCEPTIONS.split(','),
       keyAssistedTotal: dto.KEY_ASSISTED_COUNTY_TOTAL,
+    },
+    deadlines: {
+      reminderDaysBefore: daysBefore,
+      remindOnDay: dto.REMINDER_ON_DAY === 'true',
+      overdueRepeatEveryDays: dto.REMINDER_OVERDUE_EVERY_DAYS,
+      escalationThresholds: [thresholds[0], thresholds[1], thresholds[2]],
+      reviewLimitDays: dto.REVIEW_LIMIT_WORKING_DAYS,
+      reviewEscalationDays: dto.REVIEW_ESCALATION_WORKING_DAYS,
     },
     timeZone: 'Asia/Shanghai',
   };

@@ -38,7 +38,6 @@ export { FileStorage, LocalDiskStorage } from './storage/file-storage';
 export { NotificationsModule } from './notifications/notifications.module';
 export { NotificationsService, type NotificationView } from './notifications/notifications.service';
 export { OutboxRelayService, RELAY_RETRY_AFTER_SECONDS } from './notifications/outbox-relay.service';
-export { RemindersService, rungFor, DEFAULT_LADDER, type ObligationType } from './notifications/reminders.service';
 export { PairingsModule } from './pairings/pairings.module';
 export { PairingsService, ASSESSMENT_GRADES, type PairingInput, type PairingView, type CoverageView, type PairingDiff, type PairingDiffRow, type WorkSummary, type AssessmentView, type WorkRecordInput } from './pairings/pairings.service';
 export { PAIRING_MODE_LABELS, WORK_AREAS, WORK_AREA_KEYS, pairingModes, type PairingMode, type WorkArea } from './pairings/pairing-mode';
@@ -47,3 +46,9 @@ export { COLUMN_TYPES, PAIRING_ROLES, inferTemplate, type FormColumn, type FormT
 export { checkForm, isPhone, type CellProblem } from './forms/form-validation';
 export { inspectXlsx } from './forms/xlsx-guard';
 export { writeFormXlsx, readFormXlsx } from './forms/form-xlsx';
+export { RemindersService, rungFor, DEFAULT_LADDER, type ObligationType, type SweepResult } from './notifications/reminders.service';
+export { DeadlinesModule } from './deadlines/deadlines.module';
+export { DeadlineSettingsService } from './deadlines/deadline-settings.service';
+export { DEADLINE_KEYS, applyOverridePatch, effectiveRules, type DeadlineOverride, type DeadlineSettingsView } from './deadlines/deadline-settings';
+export { ProvisionalDatesService, type RecomputedDate } from './deadlines/provisional-dates.service';
+export { ReportPeriodOpenerService } from './deadlines/report-period-opener.service';

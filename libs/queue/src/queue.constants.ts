@@ -14,6 +14,8 @@ export const JOBS = {
   OutboxRelay: 'OutboxRelay',
   NotificationFanout: 'NotificationFanout',
   ReminderSweep: 'ReminderSweep',
+  ReportPeriodsOpen: 'ReportPeriodsOpen',
+  ProvisionalDatesRecompute: 'ProvisionalDatesRecompute',
 } as const;
 export type JobName = keyof typeof JOBS;
 
@@ -24,6 +26,10 @@ export interface JobPayloads {
   /** One outbox row (bigint id as a string) to turn into inbox notifications. */
   NotificationFanout: { outboxId: string };
   ReminderSweep: Record<string, never>;
+  /** Opens every report period that has started (daily at 00:01 Asia/Shanghai, and at worker start). */
+  ReportPeriodsOpen: Record<string, never>;
+  /** Recomputes provisional dates a newly imported calendar year now covers. */
+  ProvisionalDatesRecompute: Record<string, never>;
 }
 
 /** Which queue carries each job. */
@@ -32,6 +38,8 @@ export const JOB_QUEUE = {
   OutboxRelay: QUEUES.notifications,
   NotificationFanout: QUEUES.notifications,
   ReminderSweep: QUEUES.reminders,
+  ReportPeriodsOpen: QUEUES.reminders,
+  ProvisionalDatesRecompute: QUEUES.reminders,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The job names a queue carries: what its processor's exhaustive switch must cover. */

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse,
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { shanghaiDate, Clock } from '@duban/calendar';
 import {
+  DeadlineSettingsService,
   ReportsService,
   TASK_STATUS_LABELS,
   TasksQueryRepository,
@@ -14,6 +15,7 @@ import {
 } from '@duban/domain';
 import { CurrentActor } from '../auth/auth.decorators';
 import { UuidParam } from '../common/uuid-param.pipe';
+import { toDeadlineSettingsDto } from '../deadlines/deadline-settings.controller';
 import {
   CommentDto,
   CommentViewDto,
@@ -42,6 +44,7 @@ export class TasksController {
     private readonly tasks: TasksQueryRepository,
     private readonly workflow: TaskWorkflowService,
     private readonly reports: ReportsService,
+    private readonly settings: DeadlineSettingsService,
     private readonly clock: Clock,
   ) {}
 
@@ -61,7 +64,8 @@ export class TasksController {
   @ApiOkResponse({ type: TaskDto })
   async get(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<TaskDto> {
     const scoped = await this.workflow.mustFind(actor, id);
-    return toTaskDto(scoped.task, scoped.units, scoped.relation);
+    const rules = toDeadlineSettingsDto(await this.settings.forTask(actor, id)).effective;
+    return { ...toTaskDto(scoped.task, scoped.units, scoped.relation), deadlineRules: rules };
   }
 
   @Post(':id/accept')

@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { TASK_STATUSES, type TaskStatus } from '@duban/domain';
 import { PageQueryDto } from '../common/page.dto';
+import { DeadlineRulesDto } from '../deadlines/deadline-settings.dto';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -226,6 +227,7 @@ export class TaskDto {
   @ApiProperty({ nullable: true, type: String }) suspendedFrom: string | null;
   @ApiProperty({ nullable: true, type: Number }) remainingWorkingDays: number | null;
   @ApiProperty({ nullable: true, type: String }) completionNote: string | null;
+  @ApiPropertyOptional({ type: () => DeadlineRulesDto, description: '实际生效的督办规则（任务详情中给出）' }) deadlineRules?: DeadlineRulesDto;
   @ApiProperty() version: number;
 }
 

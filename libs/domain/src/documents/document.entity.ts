@@ -75,4 +75,8 @@ export class DocumentEntity extends VersionedEntity {
 
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;
+
+  /** The document's override of the deadline rules for all its tasks ({} inherits the defaults). */
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  deadlineSettings: Record<string, unknown>;
 }

@@ -262,11 +262,10 @@ export class DocumentsService {
     const today = shanghaiDay(this.clock.now());
     const { acceptWithinWorkingDays, reportDueWorkingDays } = this.config.workflow;
     const acceptDue = addWorkingDaysFlagged(cal, today, acceptWithinWorkingDays);
-    await manager.query(`update tasks set accept_due_on = $2, accept_due_provisional = $3 where document_id = $1 and accept_due_on is null`, [
-      documentId,
-      acceptDue.date,
-      acceptDue.provisional,
-    ]);
+    await manager.query(
+      `update tasks set accept_due_on = $2, accept_due_provisional = $3, accept_due_basis = $4, accept_due_working_days = $5 where document_id = $1 and accept_due_on is null`,
+      [documentId, acceptDue.date, acceptDue.provisional, today, acceptWithinWorkingDays],
+    );
     const tasks: { id: string; reporting_cycle: ReportingCycle; due_on: string | null; custom_report_dates: string[] }[] = await manager.query(
       `select t.id, t.reporting_cycle, t.due_on::text as due_on, t.custom_report_dates from tasks t
         where t.document_id = $1 and not exists (select 1 from report_periods p where p.task_id = t.id)`,
@@ -287,8 +286,9 @@ export class DocumentsService {
     for (let i = 0; i < rows.length; i += 5000) {
       const chunk = rows.slice(i, i + 5000);
       await manager.query(
-        `insert into report_periods (task_id, period_key, starts_on, ends_on, due_on, due_provisional)
-         select * from unnest($1::uuid[], $2::varchar[], $3::date[], $4::date[], $5::date[], $6::boolean[]) on conflict do nothing`,
+        `insert into report_periods (task_id, period_key, starts_on, ends_on, due_on, due_provisional, due_working_days)
+         select t, k, s, e, d, p, $7::smallint from unnest($1::uuid[], $2::varchar[], $3::date[], $4::date[], $5::date[], $6::boolean[]) as x(t, k, s, e, d, p)
+         on conflict do nothing`,
         [
           chunk.map((r) => r.taskId),
           chunk.map((r) => r.periodKey),
@@ -296,6 +296,7 @@ export class DocumentsService {
           chunk.map((r) => r.endsOn),
           chunk.map((r) => r.dueOn),
           chunk.map((r) => r.provisional),
+          reportDueWorkingDays,
         ],
       );
     }

@@ -1,50 +1,196 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CalendarService, Clock, isWithinWorkingHours, shanghaiDate, workingDaysBetweenFlagged, type WorkingCalendar } from '@duban/calendar';
+import { addCalendarDays, CalendarService, Clock, cumulativeWorkingDays, isWithinWorkingHours, shanghaiDate, workingDaysBetweenFlagged, type WorkingCalendar } from '@duban/calendar';
+import { APP_CONFIG, type AppConfig, type DeadlineRules } from '@duban/config';
 
 export type ObligationType = 'accept' | 'task_due' | 'period_due';
 
 /** Default ladder: 5 and 2 working days before, on the day, then every working day while overdue. */
 export const DEFAULT_LADDER = [5, 2] as const;
 
-/** 督办 thresholds in working days overdue: 1 -> the unit's head, 3 -> the bureau's coordinators, 10 -> the status bulletin. */
-export const ESCALATION_THRESHOLDS = [1, 3, 10] as const;
-
-const ESCALATION_RECIPIENTS: Record<number, string> = {
-  1: `select us.id from task_units tu join users us on us.unit_id = tu.unit_id
-       where tu.task_id = $1 and tu.role = 'lead' and us.active and 'unit_head' = any(us.roles)`,
-  2: `select id from users where active and 'coordinator' = any(roles) and $1::uuid is not null`,
-  3: `select id from users where active and 'coordinator' = any(roles) and $1::uuid is not null`,
-};
-const ESCALATION_TITLES: Record<number, string> = {
-  1: '督办（一级）：逾期未办，请单位负责人督促',
-  2: '督办（二级）：逾期 3 个工作日，已列入省级督办清单',
-  3: '督办（三级）：逾期 10 个工作日，将纳入情况通报',
-};
-
-const LABELS: Record<ObligationType, string> = { accept: '签收', task_due: '完成任务', period_due: '报送进展' };
-
-interface Obligation {
-  type: ObligationType;
-  id: string;
-  taskId: string;
-  title: string;
-  dueOn: string;
+/**
+ * The rung of the ladder due today for an obligation due on `dueOn`, or null when none is: the
+ * rule the sweep's SQL applies to every obligation at once, written out for one (unit tests).
+ */
+export function rungFor(
+  cal: WorkingCalendar,
+  today: string,
+  dueOn: string,
+  rules: Pick<DeadlineRules, 'reminderDaysBefore' | 'remindOnDay' | 'overdueRepeatEveryDays'> = { reminderDaysBefore: DEFAULT_LADDER, remindOnDay: true, overdueRepeatEveryDays: 1 },
+): string | null {
+  if (dueOn === today) return rules.remindOnDay ? 'day' : null;
+  if (dueOn < today) {
+    const overdue = workingDaysBetweenFlagged(cal, dueOn, today).days;
+    const every = rules.overdueRepeatEveryDays;
+    return every > 0 && (overdue - 1) % every === 0 ? `overdue:${today}` : null;
+  }
+  const left = workingDaysBetweenFlagged(cal, today, dueOn).days;
+  return rules.reminderDaysBefore.includes(left) ? `before:${left}` : null;
 }
 
-/** The rung of the ladder due today for an obligation due on `dueOn`, or null when none is. */
-export function rungFor(cal: WorkingCalendar, today: string, dueOn: string, ladder: readonly number[] = DEFAULT_LADDER): string | null {
-  if (dueOn === today) return 'day';
-  if (dueOn < today) return `overdue:${today}`;
-  const left = workingDaysBetweenFlagged(cal, today, dueOn).days;
-  return ladder.includes(left) ? `before:${left}` : null;
+/** Calendar days of history and look-ahead the sweep's working-day index covers. */
+const INDEX_PAST_DAYS = 1100;
+const INDEX_AHEAD_DAYS = 100;
+
+/**
+ * The working-day index as SQL: `wd(day, cum)` from $2/$3, `today_cum` from $1. Working days in
+ * (a, b] are cum(b) - cum(a); a date before the index counts as long ago (every level reached).
+ */
+const WORKING_DAY_INDEX = `wd as (select w.day, w.cum from unnest($2::date[], $3::int[]) as w(day, cum)),
+  today_cum as (select cum from wd where day = $1::date)`;
+
+/** The effective rules of a task in SQL: defaults ($4) || its document's override || its own. */
+const EFFECTIVE = `$4::jsonb || d.deadline_settings || t.deadline_settings`;
+
+const LABEL_SQL = (type: string): string => `case ${type} when 'accept' then '签收' when 'task_due' then '完成任务' else '报送进展' end`;
+
+/** An obligation's title from `t` (its task) and `p` (its report period, joined only for period_due). */
+const OBLIGATION_TITLE = `(t.title || coalesce(' ' || p.period_key, ''))`;
+
+/**
+ * Every open obligation due within the look-ahead or overdue, with `left_days` = working days from
+ * today to its due date (negative: overdue by that many), the rung of its effective ladder due
+ * today (or null) and the highest 督办 level its effective thresholds say it has reached (0: none).
+ * The merged jsonb rules are read here and dropped, so the materialised rows stay narrow.
+ */
+const OBLIGATIONS = `${WORKING_DAY_INDEX},
+  obl as (
+    select 'accept'::varchar as type, t.id as oid, t.id as task_id, t.accept_due_on as due_on, ${EFFECTIVE} as e
+      from tasks t join documents d on d.id = t.document_id
+     where t.status = 'assigned' and t.accept_due_on <= $1::date + ${INDEX_AHEAD_DAYS}
+    union all
+    select 'task_due', t.id, t.id, t.due_on, ${EFFECTIVE}
+      from tasks t join documents d on d.id = t.document_id
+     where t.status in ('assigned', 'accepted', 'in_progress') and t.due_on <= $1::date + ${INDEX_AHEAD_DAYS}
+    union all
+    select 'period_due', p.id, t.id, p.due_on, ${EFFECTIVE}
+      from report_periods p join tasks t on t.id = p.task_id join documents d on d.id = t.document_id
+     where t.status in ('accepted', 'in_progress') and p.starts_on <= $1::date and p.due_on <= $1::date + ${INDEX_AHEAD_DAYS}
+       and not exists (select 1 from report_submissions s where s.period_id = p.id and s.status in ('awaiting_signoff', 'submitted', 'approved'))),
+  eff as (
+    select x.type, x.oid, x.task_id, x.due_on, x.left_days,
+           case
+             when x.due_on = $1::date then case when (x.e->>'remindOnDay')::boolean then 'day' end
+             when x.due_on < $1::date then
+               case when (x.e->>'overdueRepeatEveryDays')::int > 0 and (-x.left_days - 1) % (x.e->>'overdueRepeatEveryDays')::int = 0
+                    then 'overdue:' || to_char($1::date, 'YYYY-MM-DD') end
+             when (x.e->'reminderDaysBefore') @> to_jsonb(x.left_days) then 'before:' || x.left_days
+           end as rung,
+           case when x.due_on >= $1::date then 0
+                when -x.left_days >= (x.e->'escalationThresholds'->>2)::int then 3
+                when -x.left_days >= (x.e->'escalationThresholds'->>1)::int then 2
+                when -x.left_days >= (x.e->'escalationThresholds'->>0)::int then 1
+                else 0 end as reached
+      from (select o.*, coalesce(w.cum, -100000) - (select cum from today_cum) as left_days from obl o left join wd w on w.day = o.due_on) x)`;
+
+/**
+ * ON CONFLICT alone decides what was sent already. (A NOT EXISTS anti-join was tried: right after a
+ * burst of 100,000 rows the planner still believed the table empty and chose a nested loop over
+ * sequential scans, which never finished.)
+ *
+ * One statement: the rung due today for each obligation by its effective ladder, each inserted
+ * once into reminder_deliveries and sent to the lead units' officers and heads; then every 督办
+ * level the obligation has reached by its effective thresholds, each once, to its recipients.
+ */
+const SWEEP_SQL = `with ${OBLIGATIONS},
+  sent as (
+    insert into reminder_deliveries (obligation_type, obligation_id, task_id, rung, due_on, sent_at)
+    select r.type, r.oid, r.task_id, r.rung, r.due_on, $5::timestamptz from eff r
+     where r.rung is not null
+    on conflict (obligation_type, obligation_id, rung) do nothing
+    returning id, obligation_type, obligation_id, task_id, rung, due_on),
+  sent_notes as (
+    insert into notifications (user_id, delivery_key, kind, title, body, entity_type, entity_id)
+    select us.id, 'reminder-' || x.id, 'reminder.' || x.obligation_type, x.title, x.title, 'task', x.task_id::text
+      from (select s.id, s.obligation_type, s.task_id, case
+                when s.rung like 'overdue:%' then '逾期提醒：' || ${OBLIGATION_TITLE} || ' 应于 ' || to_char(s.due_on, 'YYYY-MM-DD') || ' 前' || ${LABEL_SQL('s.obligation_type')} || '，已逾期'
+                when s.rung = 'day' then '今日到期：' || ${OBLIGATION_TITLE} || ' 须于今天' || ${LABEL_SQL('s.obligation_type')}
+                else '到期提醒：' || ${OBLIGATION_TITLE} || ' 须于 ' || to_char(s.due_on, 'YYYY-MM-DD') || ' 前' || ${LABEL_SQL('s.obligation_type')} || '（还有 ' || split_part(s.rung, ':', 2) || ' 个工作日）'
+              end as title
+              from sent s join tasks t on t.id = s.task_id left join report_periods p on s.obligation_type = 'period_due' and p.id = s.obligation_id) x
+      join task_units tu on tu.task_id = x.task_id and tu.role = 'lead'
+      join users us on us.unit_id = tu.unit_id and us.active and us.roles && array['officer','unit_head']
+    on conflict (user_id, delivery_key) do nothing),
+  raised as (
+    insert into escalations (obligation_type, obligation_id, task_id, level, due_on, overdue_working_days, raised_at)
+    select r.type, r.oid, r.task_id, l.level, r.due_on, -r.left_days, $5::timestamptz
+      from eff r cross join lateral generate_series(1, r.reached) as l(level)
+     where r.reached > 0
+    on conflict (obligation_type, obligation_id, level) do nothing
+    returning id, obligation_type, obligation_id, task_id, level, due_on, overdue_working_days),
+  raised_notes as (
+    insert into notifications (user_id, delivery_key, kind, title, body, entity_type, entity_id)
+    select rec.id, 'escalation-' || x.id, 'escalation.level' || x.level,
+           case x.level when 1 then '督办（一级）：逾期未办，请单位负责人督促'
+                        when 2 then '督办（二级）：逾期 ' || x.overdue_working_days || ' 个工作日，已列入省级督办清单'
+                        else '督办（三级）：逾期 ' || x.overdue_working_days || ' 个工作日，将纳入情况通报' end,
+           ${OBLIGATION_TITLE} || '：应于 ' || to_char(x.due_on, 'YYYY-MM-DD') || ' 前' || ${LABEL_SQL('x.obligation_type')} || '，已逾期 ' || x.overdue_working_days || ' 个工作日',
+           'task', x.task_id::text
+      from raised x join tasks t on t.id = x.task_id left join report_periods p on x.obligation_type = 'period_due' and p.id = x.obligation_id
+      join lateral (
+        select us.id from task_units tu join users us on us.unit_id = tu.unit_id
+         where x.level = 1 and tu.task_id = x.task_id and tu.role = 'lead' and us.active and 'unit_head' = any(us.roles)
+        union
+        select us.id from users us where x.level >= 2 and us.active and 'coordinator' = any(us.roles)) rec on true
+    on conflict (user_id, delivery_key) do nothing)
+  select (select count(*)::int from sent) as sent, (select count(*)::int from raised) as escalated`;
+
+/**
+ * 催审: submissions waiting for sign-off (the unit's head) or review (the coordinators) longer than
+ * the task's effective review limit remind those reviewers; after the further limit they escalate
+ * to the provincial bureau's head. Each (submission, stage, step) once.
+ */
+const REVIEW_CHASE_SQL = `with ${WORKING_DAY_INDEX},
+  pending as (
+    select s.id, s.task_id, s.unit_id, s.status as stage, t.title || ' ' || p.period_key as title, ${EFFECTIVE} as e,
+           (select cum from today_cum) - coalesce(w.cum, -100000) as waited
+      from report_submissions s join tasks t on t.id = s.task_id join documents d on d.id = t.document_id join report_periods p on p.id = s.period_id
+      left join wd w on w.day = ((case when s.status = 'awaiting_signoff' then s.submitted_at else coalesce(s.signed_off_at, s.submitted_at) end) at time zone 'Asia/Shanghai')::date
+     where s.status in ('awaiting_signoff', 'submitted')),
+  raised as (
+    insert into review_chases (submission_id, task_id, stage, step, waited_working_days, raised_at)
+    select p.id, p.task_id, p.stage, x.step, p.waited, $5::timestamptz
+      from pending p cross join lateral (values ('remind', (p.e->>'reviewLimitDays')::int), ('escalate', (p.e->>'reviewLimitDays')::int + (p.e->>'reviewEscalationDays')::int)) as x(step, after)
+     where p.waited >= x.after
+    on conflict (submission_id, stage, step) do nothing
+    returning id, submission_id, task_id, stage, step, waited_working_days),
+  notes as (
+    insert into notifications (user_id, delivery_key, kind, title, body, entity_type, entity_id)
+    select rec.id, 'review-chase-' || x.id, 'review.' || x.step,
+           case when x.step = 'escalate' then '催审升级：报送等待' || case x.stage when 'awaiting_signoff' then '单位负责人审签' else '省级审核' end || '已 ' || x.waited_working_days || ' 个工作日'
+                when x.stage = 'awaiting_signoff' then '催审：有报送等待您审签已 ' || x.waited_working_days || ' 个工作日'
+                else '催审：有报送等待审核已 ' || x.waited_working_days || ' 个工作日' end,
+           p.title || '：报送已等待 ' || x.waited_working_days || ' 个工作日，请尽快' || case x.stage when 'awaiting_signoff' then '审签' else '审核' end || '。',
+           'submission', x.submission_id::text
+      from raised x join pending p on p.id = x.submission_id
+      join lateral (
+        select us.id from users us
+         where x.step = 'remind' and x.stage = 'awaiting_signoff' and us.unit_id = p.unit_id and us.active and 'unit_head' = any(us.roles)
+        union
+        select us.id from users us where x.step = 'remind' and x.stage = 'submitted' and us.active and 'coordinator' = any(us.roles)
+        union
+        select us.id from users us join units u on u.id = us.unit_id
+         where x.step = 'escalate' and u.kind = 'provincial_bureau' and us.active and 'unit_head' = any(us.roles)) rec on true
+    on conflict (user_id, delivery_key) do nothing)
+  select count(*)::int as chased from raised`;
+
+/** What one sweep did. */
+export interface SweepResult {
+  /** Reminder rungs sent. */
+  sent: number;
+  /** 督办 levels raised. */
+  escalated: number;
+  /** Review-chasing steps raised. */
+  chased: number;
+  skipped: 'quiet_hours' | null;
 }
 
 /**
- * 提醒: finds, from PostgreSQL alone, every open obligation (acceptance, task due date, report
- * period) whose ladder rung falls today, and sends each rung once: the delivery row's unique key
- * and the inbox's unique (user, key) make a repeated or concurrent sweep send nothing twice. It
- * sends only within working hours on working days. Redis holds nothing it needs.
+ * 提醒 and 督办: finds, from PostgreSQL alone and in set-based SQL, every open obligation
+ * (acceptance, task due date, report period) whose rung of its effective ladder falls today, every
+ * 督办 level it has reached and every submission waiting too long for review, and sends each once:
+ * the unique keys of reminder_deliveries, escalations, review_chases and the inbox make a repeated
+ * or concurrent sweep send nothing twice. It sends only within working hours on working days.
  */
 @Injectable()
 export class RemindersService {
@@ -52,83 +198,24 @@ export class RemindersService {
     private readonly dataSource: DataSource,
     private readonly calendar: CalendarService,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async sweep(): Promise<{ sent: number; skipped: 'quiet_hours' | null }> {
+  async sweep(): Promise<SweepResult> {
     const cal = await this.calendar.load();
     const now = this.clock.now();
-    if (!isWithinWorkingHours(cal, now)) return { sent: 0, skipped: 'quiet_hours' };
+    if (!isWithinWorkingHours(cal, now)) return { sent: 0, escalated: 0, chased: 0, skipped: 'quiet_hours' };
     const today = shanghaiDate(now);
-    const due = (await this.obligations(today)).flatMap((o) => {
-      const rung = rungFor(cal, today, o.dueOn);
-      return rung ? [{ ...o, rung }] : [];
-    });
-    let sent = 0;
-    for (let i = 0; i < due.length; i += 2000) {
-      const chunk = due.slice(i, i + 2000);
-      sent += await this.dataSource.transaction(async (m) => {
-        const rows: { id: string; obligation_type: ObligationType; obligation_id: string; task_id: string; rung: string; due_on: string }[] = await m.query(
-          `insert into reminder_deliveries (obligation_type, obligation_id, task_id, rung, due_on, sent_at)
-           select t, o, k, r, d, $6::timestamptz from unnest($1::varchar[], $2::uuid[], $3::uuid[], $4::varchar[], $5::date[]) as x(t, o, k, r, d)
-           on conflict (obligation_type, obligation_id, rung) do nothing
-           returning id, obligation_type, obligation_id, task_id, rung, due_on::text`,
-          [chunk.map((o) => o.type), chunk.map((o) => o.id), chunk.map((o) => o.taskId), chunk.map((o) => o.rung), chunk.map((o) => o.dueOn), now],
-        );
-        if (rows.length === 0) return 0;
-        const byKey = new Map(chunk.map((o) => [`${o.type}/${o.id}/${o.rung}`, o]));
-        const titles = rows.map((r) => {
-          const o = byKey.get(`${r.obligation_type}/${r.obligation_id}/${r.rung}`);
-          const what = LABELS[r.obligation_type];
-          return r.rung.startsWith('overdue')
-            ? `逾期提醒：${o?.title ?? ''} 应于 ${r.due_on} 前${what}，已逾期`
-            : r.rung === 'day'
-              ? `今日到期：${o?.title ?? ''} 须于今天${what}`
-              : `到期提醒：${o?.title ?? ''} 须于 ${r.due_on} 前${what}（还有 ${r.rung.split(':')[1]} 个工作日）`;
-        });
-        await m.query(
-          `insert into notifications (user_id, delivery_key, kind, title, body, entity_type, entity_id)
-           select us.id, 'reminder-' || d.id, 'reminder.' || d.type, d.title, d.title, 'task', d.task_id::text
-             from unnest($1::uuid[], $2::varchar[], $3::uuid[], $4::text[]) as d(id, type, task_id, title)
-             join task_units tu on tu.task_id = d.task_id and tu.role = 'lead'
-             join users us on us.unit_id = tu.unit_id and us.active and us.roles && array['officer','unit_head']
-           on conflict (user_id, delivery_key) do nothing`,
-          [rows.map((r) => r.id), rows.map((r) => r.obligation_type), rows.map((r) => r.task_id), titles],
-        );
-        return rows.length;
-      });
-    }
-    await this.escalate(cal, today, now, due.filter((o) => o.rung.startsWith('overdue')));
-    await this.resolveEscalations(now);
-    return { sent, skipped: null };
+    const index = cumulativeWorkingDays(cal, addCalendarDays(today, -INDEX_PAST_DAYS), addCalendarDays(today, INDEX_AHEAD_DAYS));
+    const params = [today, index.days, index.cum, JSON.stringify(this.config.deadlines), now];
+    const [swept] = await this.dataSource.query<{ sent: number; escalated: number }[]>(SWEEP_SQL, params);
+    const [chase] = await this.dataSource.query<{ chased: number }[]>(REVIEW_CHASE_SQL, params);
+    await this.resolve(now);
+    return { sent: swept.sent, escalated: swept.escalated, chased: chase.chased, skipped: null };
   }
 
-  /** Raises each level an overdue obligation has reached, once; notifies its recipients once. */
-  private async escalate(cal: WorkingCalendar, today: string, now: Date, overdue: Obligation[]): Promise<void> {
-    for (const o of overdue) {
-      const days = workingDaysBetweenFlagged(cal, o.dueOn, today).days;
-      const levels = ESCALATION_THRESHOLDS.map((t, i) => (days >= t ? i + 1 : 0)).filter((l) => l > 0);
-      if (levels.length === 0) continue;
-      await this.dataSource.transaction(async (m) => {
-        const raised: { id: string; level: number }[] = await m.query(
-          `insert into escalations (obligation_type, obligation_id, task_id, level, due_on, overdue_working_days, raised_at)
-           select $1, $2, $3, l, $4, $5, $6 from unnest($7::smallint[]) as l
-           on conflict (obligation_type, obligation_id, level) do nothing returning id, level`,
-          [o.type, o.id, o.taskId, o.dueOn, days, now, levels],
-        );
-        for (const e of raised) {
-          await m.query(
-            `insert into notifications (user_id, delivery_key, kind, title, body, entity_type, entity_id)
-             select r.id, 'escalation-' || $2, 'escalation.level' || $3, $4, $5, 'task', $1::text from (${ESCALATION_RECIPIENTS[e.level]}) r
-             on conflict (user_id, delivery_key) do nothing`,
-            [o.taskId, e.id, e.level, ESCALATION_TITLES[e.level], `${o.title}：应于 ${o.dueOn} 前${LABELS[o.type]}，已逾期 ${days} 个工作日`],
-          );
-        }
-      });
-    }
-  }
-
-  /** An escalation resolves itself when its obligation is no longer open; its row (the history) stays. */
-  private async resolveEscalations(now: Date): Promise<void> {
+  /** Escalations and review chases resolve themselves when their work is done; their rows (the history) stay. */
+  private async resolve(now: Date): Promise<void> {
     await this.dataSource.query(
       `update escalations e set resolved_at = $1
         where e.resolved_at is null and not exists (
@@ -137,6 +224,11 @@ export class RemindersService {
             or (e.obligation_type = 'task_due' and t.status in ('assigned', 'accepted', 'in_progress') and t.due_on <= e.due_on)
             or (e.obligation_type = 'period_due' and t.status in ('accepted', 'in_progress') and not exists (
                   select 1 from report_submissions s where s.period_id = e.obligation_id and s.status in ('awaiting_signoff', 'submitted', 'approved')))))`,
+      [now],
+    );
+    await this.dataSource.query(
+      `update review_chases c set resolved_at = $1
+        where c.resolved_at is null and not exists (select 1 from report_submissions s where s.id = c.submission_id and s.status = c.stage)`,
       [now],
     );
   }
@@ -158,22 +250,5 @@ export class RemindersService {
         raisedAt: new Date(r.raised_at as string).toISOString(),
       }))
       .sort((a, b) => b.level - a.level || a.dueOn.localeCompare(b.dueOn));
-  }
-
-  /** Open obligations due within the next ~3 weeks or already overdue (the ladder reaches 5 working days ahead). */
-  private async obligations(today: string): Promise<Obligation[]> {
-    const rows: { type: ObligationType; id: string; task_id: string; title: string; due_on: string }[] = await this.dataSource.query(
-      `select 'accept' as type, t.id, t.id as task_id, t.title, t.accept_due_on::text as due_on from tasks t
-        where t.status = 'assigned' and t.accept_due_on <= $1::date + 21
-       union all
-       select 'task_due', t.id, t.id, t.title, t.due_on::text from tasks t
-        where t.status in ('assigned', 'accepted', 'in_progress') and t.due_on <= $1::date + 21
-       union all
-       select 'period_due', p.id, t.id, t.title || ' ' || p.period_key, p.due_on::text from report_periods p join tasks t on t.id = p.task_id
-        where t.status in ('accepted', 'in_progress') and p.starts_on <= $1::date and p.due_on <= $1::date + 21
-          and not exists (select 1 from report_submissions s where s.period_id = p.id and s.status in ('awaiting_signoff', 'submitted', 'approved'))`,
-      [today],
-    );
-    return rows.map((r) => ({ type: r.type, id: r.id, taskId: r.task_id, title: r.title, dueOn: r.due_on }));
   }
 }

@@ -24,4 +24,15 @@ describe('reminder ladder', () => {
     expect(isWithinWorkingHours(cal, new Date('2026-02-13T11:00:00Z'))).toBe(false); // Fri 19:00
     expect(isWithinWorkingHours(cal, new Date('2026-02-13T00:30:00Z'))).toBe(false); // Fri 08:30
   });
+
+  it('follows a configured ladder: no day reminder, overdue every 2 working days', () => {
+    const rules = { reminderDaysBefore: [3], remindOnDay: false, overdueRepeatEveryDays: 2 };
+    expect(rungFor(cal, '2026-11-20', '2026-11-27', rules)).toBeNull(); // 5 left, not in the ladder
+    expect(rungFor(cal, '2026-11-24', '2026-11-27', rules)).toBe('before:3');
+    expect(rungFor(cal, '2026-11-27', '2026-11-27', rules)).toBeNull();
+    expect(rungFor(cal, '2026-11-30', '2026-11-27', rules)).toBe('overdue:2026-11-30'); // 1 day overdue
+    expect(rungFor(cal, '2026-12-01', '2026-11-27', rules)).toBeNull(); // 2
+    expect(rungFor(cal, '2026-12-02', '2026-11-27', rules)).toBe('overdue:2026-12-02'); // 3
+    expect(rungFor(cal, '2026-12-02', '2026-11-27', { ...rules, overdueRepeatEveryDays: 0 })).toBeNull();
+  });
 });

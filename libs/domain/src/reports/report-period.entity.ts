@@ -25,6 +25,14 @@ export class ReportPeriodEntity {
   @Column({ type: 'boolean', default: false })
   dueProvisional: boolean;
 
+  /** Working days after `endsOn` the due date counts (null: not computed in working days). */
+  @Column({ type: 'smallint', nullable: true })
+  dueWorkingDays: number | null;
+
+  /** When the period was opened and its lead units asked to report (by the daily opener, once). */
+  @Column({ type: 'timestamptz', nullable: true })
+  openedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -21,6 +21,7 @@ export const TASK_COMMANDS = {
   reassign: { label: '改派', from: ['assigned', 'accepted', 'in_progress', 'suspended'], by: 'coordinator' },
   requestExtension: { label: '申请延期', from: ['assigned', 'accepted', 'in_progress'], by: 'lead' },
   report: { label: '报送进展', from: ['accepted', 'in_progress'], by: 'lead' },
+  setDeadlineSettings: { label: '设置督办规则', from: ['assigned', 'accepted', 'in_progress', 'completion_requested', 'suspended'], by: 'coordinator' },
   setPriority: { label: '调整优先级', from: ['assigned', 'accepted', 'in_progress', 'completion_requested', 'suspended'], by: 'coordinator' },
 } as const satisfies Record<string, { label: string; from: readonly TaskStatus[]; by: 'lead' | 'coordinator' }>;
 

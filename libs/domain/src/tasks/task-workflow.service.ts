@@ -14,6 +14,7 @@ import { TaskUnitEntity } from './task-unit.entity';
 import type { TaskEntity, TaskPriority, TaskStatus } from './task.entity';
 import { TasksQueryRepository, type ScopedTask } from './tasks-query.repository';
 import { assignmentKeyOf } from './assignment-key';
+import { applyOverridePatch } from '../deadlines/deadline-settings';
 
 /**
  * Everything officers and coordinators do to a task. One transaction per command: the task row is
@@ -99,6 +100,8 @@ export class TaskWorkflowService {
         const due = addWorkingDaysFlagged(cal, today, t.remainingWorkingDays);
         t.dueOn = due.date;
         t.dueOnProvisional = due.provisional;
+        t.dueOnBasis = today;
+        t.dueOnWorkingDays = t.remainingWorkingDays;
       }
       t.suspendedFrom = null;
       t.suspendedAt = null;
@@ -208,11 +211,24 @@ export class TaskWorkflowService {
       if (approve) {
         const before = scoped.task.dueOn;
         scoped.task.dueOn = ext.requestedDueOn;
+        // An explicit date: nothing left to recompute when a calendar arrives.
+        scoped.task.dueOnProvisional = false;
+        scoped.task.dueOnBasis = null;
+        scoped.task.dueOnWorkingDays = null;
         await manager.save(scoped.task);
         await this.audit.record(manager, actor, { action: 'task.dueDateExtended', entityType: 'task', entityId: ext.taskId, before: { dueOn: before }, after: { dueOn: ext.requestedDueOn } });
       }
       await this.audit.record(manager, actor, { action: approve ? 'extension.approved' : 'extension.refused', entityType: 'extension', entityId: ext.id, after: { status: ext.status, note } });
       return ext;
+    });
+  }
+
+  /** A coordinator changes this task's override of the deadline rules (validated, audited, version-checked). */
+  setDeadlineSettings(actor: Actor, taskId: string, version: number, patch: Record<string, unknown>): Promise<TaskEntity> {
+    return this.command(actor, taskId, version, 'setDeadlineSettings', async (_m, scoped) => {
+      const before = scoped.task.deadlineSettings;
+      scoped.task.deadlineSettings = applyOverridePatch(before, patch);
+      return { before: { deadlineSettings: before }, after: { deadlineSettings: scoped.task.deadlineSettings } };
     });
   }
 

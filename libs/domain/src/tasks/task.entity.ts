@@ -104,6 +104,24 @@ export class TaskEntity extends VersionedEntity {
   @Column({ type: 'boolean', default: false })
   dueOnProvisional: boolean;
 
+  /** This task's own override of the deadline rules ({} inherits the document's and the defaults). */
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  deadlineSettings: Record<string, unknown>;
+
+  /** The date the acceptance deadline counts working days from, and how many (to recompute it). */
+  @Column({ type: 'date', nullable: true })
+  acceptDueBasis: string | null;
+
+  @Column({ type: 'smallint', nullable: true })
+  acceptDueWorkingDays: number | null;
+
+  /** When the due date was computed in working days (resume): from which date, how many. */
+  @Column({ type: 'date', nullable: true })
+  dueOnBasis: string | null;
+
+  @Column({ type: 'smallint', nullable: true })
+  dueOnWorkingDays: number | null;
+
   @OneToMany('TaskUnitEntity', 'task')
   units?: TaskUnitEntity[];
 }
