@@ -6,11 +6,13 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { AuditModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, WorkflowModule } from '@duban/domain';
+import { AuditModule, DeliveryModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, WorkflowModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { BearerAuthService } from './auth/bearer-auth.service';
+import { DeliveriesController, PreferencesController, WebhooksController } from './notifications/delivery.controller';
 import { UsersController } from './auth/users.controller';
 import { DocumentsController } from './documents/documents.controller';
 import { AuditController } from './audit/audit.controller';
@@ -57,6 +59,7 @@ export class ApiModule {
         AuditModule,
         WorkflowModule,
         NotificationsModule,
+        DeliveryModule,
       ],
       controllers: [
         AuthController,
@@ -69,11 +72,15 @@ export class ApiModule {
         AuditController,
         NotificationsController,
         EscalationsController,
+        PreferencesController,
+        WebhooksController,
+        DeliveriesController,
         HealthController,
         MetricsController,
       ],
       providers: [
         MetricsService,
+        BearerAuthService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

@@ -6,6 +6,7 @@ export const QUEUES = {
   maintenance: 'maintenance',
   notifications: 'notifications',
   reminders: 'reminders',
+  deliveries: 'deliveries',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -14,6 +15,10 @@ export const JOBS = {
   OutboxRelay: 'OutboxRelay',
   NotificationFanout: 'NotificationFanout',
   ReminderSweep: 'ReminderSweep',
+  DeliveryDispatch: 'DeliveryDispatch',
+  DeliveryReconcile: 'DeliveryReconcile',
+  NotificationDeliver: 'NotificationDeliver',
+  DigestSend: 'DigestSend',
 } as const;
 export type JobName = keyof typeof JOBS;
 
@@ -24,6 +29,14 @@ export interface JobPayloads {
   /** One outbox row (bigint id as a string) to turn into inbox notifications. */
   NotificationFanout: { outboxId: string };
   ReminderSweep: Record<string, never>;
+  /** Turn undispatched inbox rows into delivery rows (mail, webhook, digest) per preferences. */
+  DeliveryDispatch: Record<string, never>;
+  /** Enqueue again every pending delivery (after a Redis loss). */
+  DeliveryReconcile: Record<string, never>;
+  /** Send one delivery row (uuid): a mail, a webhook call or a digest mail. */
+  NotificationDeliver: { deliveryId: string };
+  /** The daily digest mails of today, if today is a working day. */
+  DigestSend: Record<string, never>;
 }
 
 /** Which queue carries each job. */
@@ -32,6 +45,10 @@ export const JOB_QUEUE = {
   OutboxRelay: QUEUES.notifications,
   NotificationFanout: QUEUES.notifications,
   ReminderSweep: QUEUES.reminders,
+  DeliveryDispatch: QUEUES.deliveries,
+  DeliveryReconcile: QUEUES.deliveries,
+  NotificationDeliver: QUEUES.deliveries,
+  DigestSend: QUEUES.deliveries,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The job names a queue carries: what its processor's exhaustive switch must cover. */
