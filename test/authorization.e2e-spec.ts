@@ -40,6 +40,8 @@ const roles = (...allowed: string[]): Rule => (u) => (u.roles.some((r) => allowe
 const visible: Rule = (u) => (u.relation === 'none' ? 'hidden' : 'ok');
 const byRelation = (...allowed: Relation[]): Rule => (u) => (u.relation === 'none' ? 'hidden' : allowed.includes(u.relation) ? 'ok' : 'forbidden');
 const leadHead: Rule = (u) => (u.relation === 'none' ? 'hidden' : u.relation === 'lead' && u.roles.includes('unit_head') ? 'ok' : 'forbidden');
+const allChannels = (): Record<string, { email: boolean; webhook: boolean }> =>
+  Object.fromEntries(['reminder', 'escalation', 'review', 'period', 'generic'].map((k) => [k, { email: true, webhook: true }]));
 const draftReaders: Rule = (u) => (u.roles.some((r) => ['coordinator', 'admin', 'auditor'].includes(r)) ? 'ok' : 'hidden');
 
 describe('authorization matrix', () => {
@@ -52,7 +54,7 @@ describe('authorization matrix', () => {
   const as = (u: User) => u.token as string;
   const taskVersion = async (id: string): Promise<number> => (await db.query(`select version from tasks where id = $1`, [id]))[0].version;
   const fingerprint = async (): Promise<string> =>
-    JSON.stringify(await db.query(`select (select count(*) from audit_log) as audit, (select coalesce(sum(version), 0) from tasks) as tasks, (select count(*) from task_comments) as comments, (select count(*) from report_submissions) as subs, (select count(*) from documents) as docs, (select count(*) from extension_requests) as ext`));
+    JSON.stringify(await db.query(`select (select count(*) from audit_log) as audit, (select coalesce(sum(version), 0) from tasks) as tasks, (select count(*) from task_comments) as comments, (select count(*) from report_submissions) as subs, (select count(*) from documents) as docs, (select count(*) from extension_requests) as ext, (select count(*) from webhook_subscriptions where deleted_at is null) as hooks, (select string_agg(status, ',' order by id) from notification_deliveries) as deliveries`));
 
   beforeAll(async () => {
     api = await startApi('authz', { clock });
@@ -82,7 +84,16 @@ describe('authorization matrix', () => {
     const ext = await api.request('POST', `/api/v1/tasks/${t1}/extension-requests`, { token: lead, body: { newDueOn: '2027-09-30', reason: '需要' } });
     const fgw = (await api.request('POST', '/api/v1/units/resolve', { token: coordinator, body: { names: ['省发展改革委', '省财政厅'] } })).body;
     const someUser = (await db.query(`select id from users where username = 'rst.officer'`))[0].id;
-    ids = { someUser, doc: doc.body.id, draft: draft.body.id, t1, t2, period: periods[0].id, evidence: ev.body.id, sub: sub.body.id, ext: ext.body.id, fgw: fgw[0].unit.id, czt: fgw[1].unit.id };
+    // Someone else's webhook, and a parked delivery for the re-drive route.
+    const rst = await api.login('rst.officer');
+    const otherHook = (await api.request('POST', '/api/v1/webhooks', { token: rst, body: { url: 'https://hooks.example.gov.cn/rst' } })).body.id;
+    const parked = (
+      await db.query(
+        `insert into notification_deliveries (delivery_key, channel, user_id, subscription_id, status, attempts, parked_at) values ('authz-parked', 'webhook', $1, $2, 'parked', 8, now()) returning id`,
+        [someUser, otherHook],
+      )
+    )[0].id;
+    ids = { rst, otherHook, parked, someUser, doc: doc.body.id, draft: draft.body.id, t1, t2, period: periods[0].id, evidence: ev.body.id, sub: sub.body.id, ext: ext.body.id, fgw: fgw[0].unit.id, czt: fgw[1].unit.id };
     const spec = await api.request('GET', '/api/docs-json');
     for (const [path, ops] of Object.entries<Record<string, unknown>>(spec.body.paths)) for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${path}`);
   });
@@ -163,6 +174,31 @@ describe('authorization matrix', () => {
     // Someone else's notification (or none) is not found, for everyone.
     ['POST /api/v1/notifications/{id}/read', () => 'hidden', (u) => api.request('POST', '/api/v1/notifications/00000000-0000-4000-8000-000000000000/read', { token: as(u) })],
     ['GET /api/v1/escalations', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', '/api/v1/escalations', { token: as(u) })],
+    ['GET /api/v1/me/notification-preferences', anyone, (u) => api.request('GET', '/api/v1/me/notification-preferences', { token: as(u) })],
+    ['PUT /api/v1/me/notification-preferences', anyone, (u) => api.request('PUT', '/api/v1/me/notification-preferences', { token: as(u), body: { digest: false, kinds: allChannels() } })],
+    ['GET /api/v1/webhooks', anyone, (u) => api.request('GET', '/api/v1/webhooks', { token: as(u) })],
+    ['POST /api/v1/webhooks', anyone, (u) => api.request('POST', '/api/v1/webhooks', { token: as(u), body: { url: 'https://hooks.example.gov.cn/mine' } })],
+    ['POST /api/v1/webhooks (unit)', roles('admin', 'coordinator'), (u) => api.request('POST', '/api/v1/webhooks', { token: as(u), body: { url: 'https://hooks.example.gov.cn/unit', unitId: ids.czt } })],
+    [
+      'DELETE /api/v1/webhooks/{id}',
+      anyone,
+      async (u) => {
+        const h = await api.request('POST', '/api/v1/webhooks', { token: as(u), body: { url: 'https://hooks.example.gov.cn/own' } });
+        return api.request('DELETE', `/api/v1/webhooks/${h.body.id}`, { token: as(u) });
+      },
+    ],
+    [
+      // Someone else's subscription: managers may end it; to anyone else it does not exist.
+      'DELETE /api/v1/webhooks/{id} (someone else\'s)',
+      (u) => (roles('admin', 'coordinator')(u) === 'ok' ? 'ok' : 'hidden'),
+      async (u) => {
+        if (roles('admin', 'coordinator')(u) !== 'ok') return api.request('DELETE', `/api/v1/webhooks/${ids.otherHook}`, { token: as(u) });
+        const h = await api.request('POST', '/api/v1/webhooks', { token: ids.rst, body: { url: 'https://hooks.example.gov.cn/rst2' } });
+        return api.request('DELETE', `/api/v1/webhooks/${h.body.id}`, { token: as(u) });
+      },
+    ],
+    ['GET /api/v1/deliveries', roles('admin'), (u) => api.request('GET', '/api/v1/deliveries', { token: as(u) })],
+    ['POST /api/v1/deliveries/{id}/redrive', roles('admin'), (u) => api.request('POST', `/api/v1/deliveries/${ids.parked}/redrive`, { token: as(u) })],
     ['GET /health', anyone, () => api.request('GET', '/health')],
   ];
 
