@@ -20,15 +20,24 @@ interface DeliveryRow {
   display_name: string;
   username: string;
   unit_id: string;
+  /** The notification (null for a digest mail) and the subscription (webhooks), read in the same locked query. */
+  n_kind: string | null;
+  n_title: string;
+  n_body: string;
+  n_entity_type: string;
+  n_entity_id: string;
+  n_created_at: Date;
+  s_url: string | null;
+  s_secret: string;
+  s_unit_id: string | null;
+  s_deleted_at: Date | null;
 }
 
+/** A digest's item, as read for the digest mail. */
 interface NotificationRow {
-  id: string;
   kind: string;
   title: string;
   body: string;
-  entity_type: string;
-  entity_id: string;
   created_at: Date;
 }
 
@@ -56,8 +65,13 @@ export class DeliverySenderService {
     const outcome = await this.dataSource.transaction(async (m): Promise<{ result: DeliverResult } | { error: string; park: boolean }> => {
       const rows: DeliveryRow[] = await m.query(
         `select d.id, d.channel, d.status, d.attempts, d.user_id, d.notification_id, d.subscription_id, d.digest_date::text as digest_day,
-                u.email, u.display_name, u.username, u.unit_id
-           from notification_deliveries d join users u on u.id = d.user_id where d.id = $1 for update of d`,
+                u.email, u.display_name, u.username, u.unit_id,
+                n.kind as n_kind, n.title as n_title, n.body as n_body, n.entity_type as n_entity_type, n.entity_id as n_entity_id, n.created_at as n_created_at,
+                s.url as s_url, s.secret as s_secret, s.unit_id as s_unit_id, s.deleted_at as s_deleted_at
+           from notification_deliveries d join users u on u.id = d.user_id
+           left join notifications n on n.id = d.notification_id
+           left join webhook_subscriptions s on s.id = d.subscription_id
+          where d.id = $1 for update of d`,
         [deliveryId],
       );
       const d = rows[0];
@@ -92,8 +106,7 @@ export class DeliverySenderService {
     switch (d.channel) {
       case 'email': {
         if (!d.email) throw new DeliveryCancelled('用户没有邮箱');
-        const n = await this.notification(m, d.notification_id);
-        return this.mail.send({ to: d.email, ...renderSingleMail(d.display_name, toItem(n)), messageId: this.messageId(d.id), headers: { 'X-Duban-Delivery': d.id } });
+        return this.mail.send({ to: d.email, ...renderSingleMail(d.display_name, notificationOf(d)), messageId: this.messageId(d.id), headers: { 'X-Duban-Delivery': d.id } });
       }
       case 'digest_email': {
         if (!d.email) throw new DeliveryCancelled('用户没有邮箱');
@@ -106,7 +119,7 @@ export class DeliverySenderService {
         return this.mail.send({ to: d.email, ...renderDigestMail(d.display_name, date, items.map(toItem)), messageId: this.messageId(d.id), headers: { 'X-Duban-Delivery': d.id } });
       }
       case 'webhook':
-        return this.callWebhook(m, d);
+        return this.callWebhook(d);
       case 'digest':
         throw new DeliveryCancelled('日报条目不单独投递');
     }
@@ -116,30 +129,19 @@ export class DeliverySenderService {
     return `<${id}@${this.mail.domain}>`;
   }
 
-  private async notification(m: EntityManager, id: string | null): Promise<NotificationRow> {
-    const rows: NotificationRow[] = await m.query(`select id, kind, title, body, entity_type, entity_id, created_at from notifications where id = $1`, [id]);
-    if (!rows[0]) throw new DeliveryCancelled('通知已删除');
-    return rows[0];
-  }
-
-  private async callWebhook(m: EntityManager, d: DeliveryRow): Promise<void> {
-    const subs: { id: string; url: string; secret: string; unit_id: string | null; deleted_at: Date | null }[] = await m.query(
-      `select id, url, secret, unit_id, deleted_at from webhook_subscriptions where id = $1`,
-      [d.subscription_id],
-    );
-    const sub = subs[0];
-    if (!sub || sub.deleted_at) throw new DeliveryCancelled('webhook 订阅已取消');
-    const n = await this.notification(m, d.notification_id);
+  private async callWebhook(d: DeliveryRow): Promise<void> {
+    if (!d.s_url || d.s_deleted_at) throw new DeliveryCancelled('webhook 订阅已取消');
+    const n = notificationOf(d);
     const body = JSON.stringify({
       deliveryId: d.id,
       event: n.kind,
       category: categoryOf(n.kind),
-      notification: { id: n.id, kind: n.kind, title: n.title, body: n.body, entityType: n.entity_type, entityId: n.entity_id, createdAt: new Date(n.created_at).toISOString() },
+      notification: { id: d.notification_id, kind: n.kind, title: n.title, body: n.body, entityType: d.n_entity_type, entityId: d.n_entity_id, createdAt: n.createdAt.toISOString() },
       recipient: { userId: d.user_id, username: d.username, unitId: d.unit_id },
-      subscription: { id: sub.id, scope: sub.unit_id ? 'unit' : 'user' },
+      subscription: { id: d.subscription_id, scope: d.s_unit_id ? 'unit' : 'user' },
     });
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const res = await fetch(sub.url, {
+    const res = await fetch(d.s_url, {
       method: 'POST',
       body,
       redirect: 'manual',
@@ -147,7 +149,7 @@ export class DeliverySenderService {
       headers: {
         'content-type': 'application/json; charset=utf-8',
         'user-agent': 'Duban-Webhook/1',
-        [WEBHOOK_HEADERS.signature]: signWebhook(sub.secret, timestamp, body),
+        [WEBHOOK_HEADERS.signature]: signWebhook(d.s_secret, timestamp, body),
         [WEBHOOK_HEADERS.timestamp]: timestamp,
         [WEBHOOK_HEADERS.delivery]: d.id,
         [WEBHOOK_HEADERS.event]: n.kind,
@@ -160,4 +162,10 @@ export class DeliverySenderService {
 
 function toItem(n: Pick<NotificationRow, 'kind' | 'title' | 'body' | 'created_at'>): MailItem {
   return { kind: n.kind, title: n.title, body: n.body, createdAt: new Date(n.created_at) };
+}
+
+/** The delivery's notification; gone (deleted with its user's inbox) cancels the delivery. */
+function notificationOf(d: DeliveryRow): MailItem {
+  if (d.n_kind === null) throw new DeliveryCancelled('通知已删除');
+  return { kind: d.n_kind, title: d.n_title, body: d.n_body, createdAt: new Date(d.n_created_at) };
 }
