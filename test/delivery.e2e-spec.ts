@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { ManualClock } from '../libs/calendar/src';
-import { DeliveriesService, verifyWebhook } from '../libs/domain/src';
+import { DeliveriesService, DeliverySenderService, verifyWebhook } from '../libs/domain/src';
 import { SmtpReceiver, WebhookReceiver } from './support/receivers';
 import { clearQueues, startApi, type TestApi } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -256,7 +256,9 @@ describe('notification delivery: mail, webhooks, digest, exactly once', () => {
     const calls = hooks.accepted.filter((h) => h.path === '/flush');
     expect(calls).toHaveLength(8);
     expect(new Set(calls.map((h) => h.headers['x-duban-delivery'])).size).toBe(8);
-    // A job delivered again (a re-enqueue, a second reconcile) sends nothing twice.
+    // A job delivered again (a redelivered job, a re-enqueue, a second reconcile) sends nothing twice.
+    const sender = api.app.get(DeliverySenderService);
+    expect(await Promise.all(rows.slice(0, 4).map((r) => sender.deliver(r.id)))).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
     const deliveries = api.app.get(DeliveriesService);
     expect(await deliveries.reconcile()).toBe(0);
     await clearQueues(prefix);
