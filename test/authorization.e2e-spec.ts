@@ -50,6 +50,8 @@ const cityUsers: Rule = (u) => (seesAll(u) || ['datong.officer', 'shuozhou.offic
 const pairingReaders: Rule = (u) => (seesAll(u) || u.username === 'shuozhou.officer' ? 'ok' : 'hidden');
 const pairingManagers: Rule = (u) => (u.roles.includes('coordinator') || u.username === 'shuozhou.officer' ? 'ok' : seesAll(u) ? 'forbidden' : 'hidden');
 const pairingAssessors: Rule = (u) => (u.username === 'shuozhou.officer' ? 'ok' : seesAll(u) ? 'forbidden' : 'hidden');
+const allChannels = (): Record<string, { email: boolean; webhook: boolean }> =>
+  Object.fromEntries(['reminder', 'escalation', 'review', 'period', 'generic'].map((k) => [k, { email: true, webhook: true }]));
 const draftReaders: Rule = (u) => (u.roles.some((r) => ['coordinator', 'admin', 'auditor'].includes(r)) ? 'ok' : 'hidden');
 
 describe('authorization matrix', () => {
@@ -62,7 +64,7 @@ describe('authorization matrix', () => {
   const as = (u: User) => u.token as string;
   const taskVersion = async (id: string): Promise<number> => (await db.query(`select version from tasks where id = $1`, [id]))[0].version;
   const fingerprint = async (): Promise<string> =>
-    JSON.stringify(await db.query(`select (select count(*) from audit_log) as audit, (select coalesce(sum(version), 0) from tasks) as tasks, (select count(*) from task_comments) as comments, (select count(*) from report_submissions) as subs, (select count(*) from documents) as docs, (select count(*) from extension_requests) as ext, (select count(*) from form_submissions) as fsubs, (select coalesce(sum(version), 0) from pairings) as pairings, (select count(*) from form_campaigns) as campaigns`));
+    JSON.stringify(await db.query(`select (select count(*) from audit_log) as audit, (select coalesce(sum(version), 0) from tasks) as tasks, (select count(*) from task_comments) as comments, (select count(*) from report_submissions) as subs, (select count(*) from documents) as docs, (select count(*) from extension_requests) as ext, (select count(*) from form_submissions) as fsubs, (select coalesce(sum(version), 0) from pairings) as pairings, (select count(*) from form_campaigns) as campaigns, (select count(*) from webhook_subscriptions where deleted_at is null) as hooks, (select string_agg(status, ',' order by id) from notification_deliveries) as deliveries`));
 
   beforeAll(async () => {
     api = await startApi('authz', { clock });
@@ -111,6 +113,16 @@ describe('authorization matrix', () => {
       body: { assistedId: await unit('county.140623'), helperId: await unit('county.140603'), responsiblePerson: '钱七', responsibleTitle: '副区长', contactPhone: '13900000000', startsOn: '2026-01-01' },
     });
     Object.assign(ids, { template: tpl.body.id, campaign: campaign.body.id, fsub: fsub.body.id, pairing: pairing.body.id, datongBureau, yingxian: await unit('county.140622'), shuocheng: await unit('county.140602') });
+    // Someone else's webhook, and a parked delivery for the re-drive route.
+    const rst = await api.login('rst.officer');
+    const otherHook = (await api.request('POST', '/api/v1/webhooks', { token: rst, body: { url: 'https://hooks.example.gov.cn/rst' } })).body.id;
+    const parked = (
+      await db.query(
+        `insert into notification_deliveries (delivery_key, channel, user_id, subscription_id, status, attempts, parked_at) values ('authz-parked', 'webhook', $1, $2, 'parked', 8, now()) returning id`,
+        [someUser, otherHook],
+      )
+    )[0].id;
+    Object.assign(ids, { rst, otherHook, parked });
     const spec = await api.request('GET', '/api/docs-json');
     for (const [path, ops] of Object.entries<Record<string, unknown>>(spec.body.paths)) for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${path}`);
   });
@@ -250,6 +262,31 @@ describe('authorization matrix', () => {
     ],
     ['GET /api/v1/tasks/{id}/deadline-settings', visible, (u) => api.request('GET', `/api/v1/tasks/${ids.t1}/deadline-settings`, { token: as(u) })],
     ['PATCH /api/v1/tasks/{id}/deadline-settings', byRelation('coordinator'), async (u) => api.request('PATCH', `/api/v1/tasks/${ids.t1}/deadline-settings`, { token: as(u), body: { version: await taskVersion(ids.t1), reminderDaysBefore: [3, 1] } })],
+    ['GET /api/v1/me/notification-preferences', anyone, (u) => api.request('GET', '/api/v1/me/notification-preferences', { token: as(u) })],
+    ['PUT /api/v1/me/notification-preferences', anyone, (u) => api.request('PUT', '/api/v1/me/notification-preferences', { token: as(u), body: { digest: false, kinds: allChannels() } })],
+    ['GET /api/v1/webhooks', anyone, (u) => api.request('GET', '/api/v1/webhooks', { token: as(u) })],
+    ['POST /api/v1/webhooks', anyone, (u) => api.request('POST', '/api/v1/webhooks', { token: as(u), body: { url: 'https://hooks.example.gov.cn/mine' } })],
+    ['POST /api/v1/webhooks (unit)', roles('admin', 'coordinator'), (u) => api.request('POST', '/api/v1/webhooks', { token: as(u), body: { url: 'https://hooks.example.gov.cn/unit', unitId: ids.czt } })],
+    [
+      'DELETE /api/v1/webhooks/{id}',
+      anyone,
+      async (u) => {
+        const h = await api.request('POST', '/api/v1/webhooks', { token: as(u), body: { url: 'https://hooks.example.gov.cn/own' } });
+        return api.request('DELETE', `/api/v1/webhooks/${h.body.id}`, { token: as(u) });
+      },
+    ],
+    [
+      // Someone else's subscription: managers may end it; to anyone else it does not exist.
+      'DELETE /api/v1/webhooks/{id} (someone else\'s)',
+      (u) => (roles('admin', 'coordinator')(u) === 'ok' ? 'ok' : 'hidden'),
+      async (u) => {
+        if (roles('admin', 'coordinator')(u) !== 'ok') return api.request('DELETE', `/api/v1/webhooks/${ids.otherHook}`, { token: as(u) });
+        const h = await api.request('POST', '/api/v1/webhooks', { token: ids.rst, body: { url: 'https://hooks.example.gov.cn/rst2' } });
+        return api.request('DELETE', `/api/v1/webhooks/${h.body.id}`, { token: as(u) });
+      },
+    ],
+    ['GET /api/v1/deliveries', roles('admin'), (u) => api.request('GET', '/api/v1/deliveries', { token: as(u) })],
+    ['POST /api/v1/deliveries/{id}/redrive', roles('admin'), (u) => api.request('POST', `/api/v1/deliveries/${ids.parked}/redrive`, { token: as(u) })],
     ['GET /health', anyone, () => api.request('GET', '/health')],
   ];
 

@@ -13,13 +13,14 @@ describe('bad input on every route', () => {
   let tokens: Record<string, string>;
   let ids: Record<string, string>;
   let schemas: Record<string, any>;
-  const routes: { method: 'POST' | 'PATCH'; path: string; url: () => string; as: string; valid: () => Record<string, unknown>; schema: string }[] = [];
+  const routes: { method: 'POST' | 'PATCH' | 'PUT'; path: string; url: () => string; as: string; valid: () => Record<string, unknown>; schema: string }[] = [];
 
   const fingerprint = async (): Promise<string> =>
     JSON.stringify(
       await db.query(
         `select (select count(*) from audit_log) a, (select coalesce(sum(version), 0) from tasks) t, (select count(*) from documents) d, (select coalesce(sum(version), 0) from documents) dv, (select coalesce(sum(version), 0) from measures) m,
-                (select count(*) from task_comments) c, (select count(*) from report_submissions) s, (select count(*) from extension_requests) e, (select count(*) from api_tokens) k, (select count(*) from unit_aliases) al`,
+                (select count(*) from task_comments) c, (select count(*) from report_submissions) s, (select count(*) from extension_requests) e, (select count(*) from api_tokens) k, (select count(*) from unit_aliases) al,
+                (select count(*) from webhook_subscriptions) w, (select coalesce(max(updated_at)::text, '') from notification_preferences) np`,
       ),
     );
 
@@ -67,6 +68,12 @@ describe('bad input on every route', () => {
       'PATCH /api/v1/documents/{id}/deadline-settings': ['coordinator', () => ({ version: 1, reminderDaysBefore: [5, 2], escalationThresholds: [1, 3, 10], reviewLimitDays: 3 }), () => `/api/v1/documents/${ids.doc}/deadline-settings`],
       'PATCH /api/v1/tasks/{id}/deadline-settings': ['coordinator', () => ({ version: 1, remindOnDay: false, overdueRepeatEveryDays: 2, reviewEscalationDays: 5 }), () => `/api/v1/tasks/${ids.task}/deadline-settings`],
       'POST /api/v1/extension-requests/{id}/decision': ['coordinator', () => ({ version: 1, approve: true, note: '同意' }), () => `/api/v1/extension-requests/${ids.task}/decision`],
+      'PUT /api/v1/me/notification-preferences': [
+        'lead',
+        () => ({ digest: true, kinds: Object.fromEntries(['reminder', 'escalation', 'review', 'period', 'generic'].map((k) => [k, { email: true, webhook: false }])) }),
+        () => '/api/v1/me/notification-preferences',
+      ],
+      'POST /api/v1/webhooks': ['lead', () => ({ url: 'https://hooks.example.gov.cn/duban', secret: 'a-secret-of-some-length', description: '对接' }), () => '/api/v1/webhooks'],
     };
     for (const [path, ops] of Object.entries<Record<string, any>>(spec.paths)) {
       for (const [method, op] of Object.entries<any>(ops)) {
@@ -74,14 +81,14 @@ describe('bad input on every route', () => {
         const key = `${method.toUpperCase()} ${path}`;
         if (!ref || !valid[key]) continue;
         const [as, body, url] = valid[key];
-        routes.push({ method: method.toUpperCase() as 'POST' | 'PATCH', path: key, url, as, valid: body, schema: ref.split('/').pop() as string });
+        routes.push({ method: method.toUpperCase() as 'POST' | 'PATCH' | 'PUT', path: key, url, as, valid: body, schema: ref.split('/').pop() as string });
       }
     }
   });
   afterAll(async () => api.close());
 
   it('finds the JSON routes it drives', () => {
-    expect(routes.length).toBeGreaterThanOrEqual(14);
+    expect(routes.length).toBeGreaterThanOrEqual(19);
   });
 
   const wrongValue = (type: string | undefined): fc.Arbitrary<unknown> =>

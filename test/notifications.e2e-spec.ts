@@ -4,18 +4,7 @@ import { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { NotificationsService, OutboxRelayService } from '../libs/domain/src';
 import { clearQueues, startApi, type TestApi } from './support/test-app';
-
-/** Waits with an interval and a hard deadline; the failure says what is still pending. */
-async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await probe();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await probe();
-  }
-  return last;
-}
+import { waitFor } from './support/wait';
 
 describe('outbox -> BullMQ -> in-app inbox, exactly once', () => {
   let api: TestApi;

@@ -28,6 +28,8 @@ describe('operations: health, metrics, OpenAPI', () => {
     // chinese-days has no 2027 yet: said loudly, not silently treated as plain weekdays.
     expect(res.body.details.calendar.status).toBe('degraded');
     expect(res.body.details.calendar.missingYears).toContain(2027);
+    // No SMTP_URL here: mail is off, and /health says so.
+    expect(res.body.details.mail).toEqual({ status: 'up', enabled: false, message: '未配置 SMTP_URL：不发送邮件' });
   });
 
   it('exposes Prometheus metrics including the HTTP histogram', async () => {

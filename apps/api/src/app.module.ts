@@ -6,11 +6,13 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { AuditModule, DeadlinesModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, PairingsModule, WorkflowModule } from '@duban/domain';
+import { AuditModule, DeadlinesModule, DeliveryModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, PairingsModule, WorkflowModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { BearerAuthService } from './auth/bearer-auth.service';
+import { DeliveriesController, PreferencesController, WebhooksController } from './notifications/delivery.controller';
 import { UsersController } from './auth/users.controller';
 import { DocumentsController } from './documents/documents.controller';
 import { DeadlineSettingsController } from './deadlines/deadline-settings.controller';
@@ -62,6 +64,7 @@ export class ApiModule {
         NotificationsModule,
         PairingsModule,
         DeadlinesModule,
+        DeliveryModule,
       ],
       controllers: [
         AuthController,
@@ -77,11 +80,15 @@ export class ApiModule {
         FormsController,
         PairingsController,
         DeadlineSettingsController,
+        PreferencesController,
+        WebhooksController,
+        DeliveriesController,
         HealthController,
         MetricsController,
       ],
       providers: [
         MetricsService,
+        BearerAuthService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

@@ -10,6 +10,7 @@ import type { AppConfig } from '@duban/config';
 import { ApiModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { MetricsService } from './metrics/metrics.service';
+import { registerQueueBoard } from './queue-board/queue-board';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -41,6 +42,7 @@ export async function createApiApp(config: AppConfig, options: { clock?: Clock; 
 
   // One file per request, no larger than an upload may be; fields are small.
   await app.register(multipart, { limits: { fileSize: config.storage.uploadMaxBytes, files: 1, fields: 5, fieldSize: 1024 } });
+  await registerQueueBoard(app);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.storage.uploadMaxBytes }, (_req, body, done) => done(null, body));
   fastify.addHook('onSend', async (request, reply) => {

@@ -3,9 +3,11 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { AuditModule, DeadlinesModule, ENTITIES, NotificationsModule, OperationsModule } from '@duban/domain';
+import { AuditModule, DeadlinesModule, DeliveryModule, ENTITIES, NotificationsModule, OperationsModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
+import { DeliveriesProcessor } from './deliveries.processor';
+import { DeliverySchedulesService } from './delivery-schedules.service';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { NotificationsProcessor } from './notifications.processor';
 import { RemindersProcessor } from './reminders.processor';
@@ -33,8 +35,9 @@ export class WorkerModule {
         NotificationsModule,
         AuditModule,
         DeadlinesModule,
+        DeliveryModule,
       ],
-      providers: [MaintenanceProcessor, NotificationsProcessor, RemindersProcessor, SchedulesService],
+      providers: [MaintenanceProcessor, NotificationsProcessor, RemindersProcessor, SchedulesService, DeliveriesProcessor, DeliverySchedulesService],
     };
   }
 }

@@ -10,6 +10,8 @@ export interface AppConfig {
   readonly worker: { readonly concurrency: number };
   readonly storage: { readonly dir: string; readonly uploadMaxBytes: number };
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
+  /** Mail and webhook deliveries: retries (exponential backoff from `backoffMs`), webhook timeout, daily digest time (Asia/Shanghai). */
+  readonly delivery: { readonly attempts: number; readonly backoffMs: number; readonly webhookTimeoutMs: number; readonly digestAt: string };
   readonly workflow: {
     readonly maxExtensionsPerTask: number;
     /** 签收时限: working days after publishing. */

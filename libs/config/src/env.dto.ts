@@ -79,6 +79,27 @@ export class EnvDto {
 
   @Transform(toInt)
   @IsInt({ message: '必须是整数' })
+  @Min(1)
+  @Max(30)
+  DELIVERY_ATTEMPTS = 8;
+
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（毫秒）' })
+  @Min(10)
+  @Max(3_600_000)
+  DELIVERY_BACKOFF_MS = 30_000;
+
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（毫秒）' })
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '必须是 HH:MM（北京时间），例如 08:30' })
+  DIGEST_AT = '08:30';
+
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数' })
   @Min(0)
   @Max(10)
   MAX_EXTENSIONS_PER_TASK = 1;

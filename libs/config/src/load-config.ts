@@ -59,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: { concurrency: dto.WORKER_CONCURRENCY },
     storage: { dir: dto.STORAGE_DIR, uploadMaxBytes: dto.UPLOAD_MAX_BYTES },
     mail: { smtpUrl: dto.SMTP_URL ?? null, from: dto.MAIL_FROM },
+    delivery: { attempts: dto.DELIVERY_ATTEMPTS, backoffMs: dto.DELIVERY_BACKOFF_MS, webhookTimeoutMs: dto.WEBHOOK_TIMEOUT_MS, digestAt: dto.DIGEST_AT },
     workflow: {
       maxExtensionsPerTask: dto.MAX_EXTENSIONS_PER_TASK,
       acceptWithinWorkingDays: dto.ACCEPT_WITHIN_WORKING_DAYS,

@@ -11,4 +11,11 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   ProvisionalDatesRecompute: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 10, removeOnFail: 100 },
   // Deterministic job ids (outbox-<id>) dedupe re-relays; kept an hour so a re-relay finds them.
   NotificationFanout: { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 86400 } },
+  DeliveryDispatch: { attempts: 1, removeOnComplete: 10, removeOnFail: 100 },
+  DeliveryReconcile: { attempts: 1, removeOnComplete: 10, removeOnFail: 100 },
+  DigestSend: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 10, removeOnFail: 100 },
+  // Job id delivery-<id>-r<redrives>. attempts/backoff are overridden from DELIVERY_ATTEMPTS and
+  // DELIVERY_BACKOFF_MS; PostgreSQL counts the attempts and parks. A job that ends failed is removed
+  // so the reconciler can enqueue the delivery again if it is still pending (e.g. PostgreSQL was down).
+  NotificationDeliver: { attempts: 8, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: { age: 3600 }, removeOnFail: true },
 };

@@ -6,6 +6,7 @@ export const QUEUES = {
   maintenance: 'maintenance',
   notifications: 'notifications',
   reminders: 'reminders',
+  deliveries: 'deliveries',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -16,6 +17,10 @@ export const JOBS = {
   ReminderSweep: 'ReminderSweep',
   ReportPeriodsOpen: 'ReportPeriodsOpen',
   ProvisionalDatesRecompute: 'ProvisionalDatesRecompute',
+  DeliveryDispatch: 'DeliveryDispatch',
+  DeliveryReconcile: 'DeliveryReconcile',
+  NotificationDeliver: 'NotificationDeliver',
+  DigestSend: 'DigestSend',
 } as const;
 export type JobName = keyof typeof JOBS;
 
@@ -30,6 +35,14 @@ export interface JobPayloads {
   ReportPeriodsOpen: Record<string, never>;
   /** Recomputes provisional dates a newly imported calendar year now covers. */
   ProvisionalDatesRecompute: Record<string, never>;
+  /** Turn undispatched inbox rows into delivery rows (mail, webhook, digest) per preferences. */
+  DeliveryDispatch: Record<string, never>;
+  /** Enqueue again every pending delivery (after a Redis loss). */
+  DeliveryReconcile: Record<string, never>;
+  /** Send one delivery row (uuid): a mail, a webhook call or a digest mail. */
+  NotificationDeliver: { deliveryId: string };
+  /** The daily digest mails of today, if today is a working day. */
+  DigestSend: Record<string, never>;
 }
 
 /** Which queue carries each job. */
@@ -40,6 +53,10 @@ export const JOB_QUEUE = {
   ReminderSweep: QUEUES.reminders,
   ReportPeriodsOpen: QUEUES.reminders,
   ProvisionalDatesRecompute: QUEUES.reminders,
+  DeliveryDispatch: QUEUES.deliveries,
+  DeliveryReconcile: QUEUES.deliveries,
+  NotificationDeliver: QUEUES.deliveries,
+  DigestSend: QUEUES.deliveries,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The job names a queue carries: what its processor's exhaustive switch must cover. */

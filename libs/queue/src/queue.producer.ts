@@ -13,13 +13,14 @@ export class QueueProducer {
     @InjectQueue(QUEUES.maintenance) maintenance: Queue,
     @InjectQueue(QUEUES.notifications) notifications: Queue,
     @InjectQueue(QUEUES.reminders) reminders: Queue,
+    @InjectQueue(QUEUES.deliveries) deliveries: Queue,
   ) {
-    this.queues = { maintenance, notifications, reminders };
+    this.queues = { maintenance, notifications, reminders, deliveries };
   }
 
-  /** Adds many jobs of one name at once (one round trip). */
-  enqueueMany<N extends JobName>(name: N, jobs: { data: JobPayloads[N]; jobId?: string }[]): Promise<Job[]> {
-    return this.queues[JOB_QUEUE[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: { ...JOB_OPTIONS[name], ...(j.jobId ? { jobId: j.jobId } : {}) } })));
+  /** Adds many jobs of one name at once (one round trip); `options` override the table's for these jobs. */
+  enqueueMany<N extends JobName>(name: N, jobs: { data: JobPayloads[N]; jobId?: string }[], options: JobsOptions = {}): Promise<Job[]> {
+    return this.queues[JOB_QUEUE[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: { ...JOB_OPTIONS[name], ...options, ...(j.jobId ? { jobId: j.jobId } : {}) } })));
   }
 
   enqueue<N extends JobName>(name: N, data: JobPayloads[N], options: JobsOptions = {}): Promise<Job> {
@@ -28,5 +29,10 @@ export class QueueProducer {
 
   queue(name: QueueName): Queue {
     return this.queues[name];
+  }
+
+  /** Every queue of the contract (the queue dashboard shows them all). */
+  all(): Queue[] {
+    return Object.values(this.queues);
   }
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { UuidParam } from '../common/uuid-param.pipe';
 import { JwtService } from '@nestjs/jwt';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
@@ -7,6 +8,7 @@ import { CalendarService, missingCalendarNotice } from '@duban/calendar';
 import { AccountsService, hasRole, NotFoundError, type Actor, type ApiTokenEntity, type UnitEntity, type UserEntity } from '@duban/domain';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { CurrentActor, Public } from './auth.decorators';
+import { boardCookie } from '../queue-board/queue-board';
 import { ApiTokenDto, CreateApiTokenDto, CreatedApiTokenDto, LoginDto, LoginResponseDto, MeDto } from './auth.dto';
 
 @ApiTags('认证 auth')
@@ -25,10 +27,12 @@ export class AuthController {
   @ApiOperation({ summary: '用户名密码登录，返回访问令牌' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto })
-  async login(@Body() body: LoginDto): Promise<LoginResponseDto> {
+  async login(@Body() body: LoginDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<LoginResponseDto> {
     const user = await this.accounts.authenticate(body.username, body.password);
     const accessToken = await this.jwt.signAsync({ sub: user.id, typ: 'access' }, { expiresIn: this.config.auth.jwtTtlSeconds });
     const actor = await this.accounts.actorForUserId(user.id);
+    // The queue dashboard is a browser page: it gets the token as an HttpOnly cookie (decision 23).
+    if (hasRole(actor, 'coordinator', 'admin')) void reply.header('set-cookie', boardCookie(accessToken, this.config));
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.auth.jwtTtlSeconds, user: toMe(user, user.unit, actor, await this.notices(actor)) };
   }
 

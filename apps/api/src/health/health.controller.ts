@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@duban/config';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import type Redis from 'ioredis';
@@ -21,6 +22,7 @@ export class HealthController {
     private readonly clock: Clock,
     private readonly calendar: CalendarService,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Public()
@@ -39,7 +41,15 @@ export class HealthController {
           .withTimeout(2000),
       () => this.workerCheck(),
       () => this.calendarCheck(),
+      () => this.mailCheck(),
     ]);
+  }
+
+  /** Mail is optional: without SMTP_URL it is said here, and the inbox and webhooks still work. */
+  private mailCheck() {
+    const check = this.indicators.check('mail');
+    const url = this.config.mail.smtpUrl;
+    return url ? check.up({ enabled: true, host: new URL(url).host }) : check.up({ enabled: false, message: '未配置 SMTP_URL：不发送邮件' });
   }
 
   /** Degraded (loudly, not fatally) when this or next year's holidays are not imported. */
