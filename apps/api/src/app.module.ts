@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { AuditModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, WorkflowModule } from '@duban/domain';
+import { AuditModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, TrackingModule, WorkflowModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
@@ -22,6 +22,8 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { UnitsController } from './units/units.controller';
+import { BoardController } from './tracking/board.controller';
+import { TrackingController } from './tracking/tracking.controller';
 
 /** The HTTP API. Built from a validated config so tests and main share one composition. */
 @Module({})
@@ -57,6 +59,7 @@ export class ApiModule {
         AuditModule,
         WorkflowModule,
         NotificationsModule,
+        TrackingModule,
       ],
       controllers: [
         AuthController,
@@ -69,6 +72,8 @@ export class ApiModule {
         AuditController,
         NotificationsController,
         EscalationsController,
+        TrackingController,
+        BoardController,
         HealthController,
         MetricsController,
       ],

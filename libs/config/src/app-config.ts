@@ -17,6 +17,13 @@ export interface AppConfig {
     /** A report period is due this many working days after it ends. */
     readonly reportDueWorkingDays: number;
   };
+  readonly tracking: {
+    /** An open task due within this many working days shows yellow. */
+    readonly warningWorkingDays: number;
+    /** 考核 score = weighted on-time and target shares (0-100) minus penalties. */
+    readonly ranking: { readonly weightOnTime: number; readonly weightTargets: number; readonly penaltyPerOverdueDay: number; readonly penaltyPerReturned: number };
+    readonly boardRefreshSeconds: number;
+  };
   /** The one time zone of the product: Chinese government working time. */
   readonly timeZone: 'Asia/Shanghai';
 }

@@ -56,6 +56,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       acceptWithinWorkingDays: dto.ACCEPT_WITHIN_WORKING_DAYS,
       reportDueWorkingDays: dto.REPORT_DUE_WORKING_DAYS,
     },
+    tracking: {
+      warningWorkingDays: dto.TRACKING_WARNING_WORKING_DAYS,
+      ranking: {
+        weightOnTime: dto.RANKING_WEIGHT_ON_TIME,
+        weightTargets: dto.RANKING_WEIGHT_TARGETS,
+        penaltyPerOverdueDay: dto.RANKING_PENALTY_OVERDUE_DAY,
+        penaltyPerReturned: dto.RANKING_PENALTY_RETURNED,
+      },
+      boardRefreshSeconds: dto.BOARD_REFRESH_SECONDS,
+    },
     timeZone: 'Asia/Shanghai',
   };
 }
