@@ -13,6 +13,7 @@ export function boardPage(refreshSeconds: number): string {
 <title>督办看板</title>
 <style>
   :root { --red: #b3261e; --yellow: #8a6100; --green: #1e6b34; --line: #d0d4da; font-family: "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif; }
+  [hidden] { display: none !important; }
   body { margin: 0; color: #1b1d21; background: #f6f7f9; }
   header { display: flex; align-items: center; justify-content: space-between; padding: .6rem 1rem; background: #8f1d1d; color: #fff; }
   header h1 { font-size: 1.25rem; margin: 0; }
@@ -110,7 +111,7 @@ export function boardPage(refreshSeconds: number): string {
   function qs() { var d = $('doc').value; return d ? '?documentId=' + encodeURIComponent(d) : ''; }
   function start() {
     $('login').hidden = true; $('board').hidden = false;
-    api('/me').then(function (me) { $('who').textContent = me.displayName + '（' + (me.unit && me.unit.shortName || '') + '）'; }).catch(function () {});
+    api('/me').then(function (me) { $('who').textContent = me.displayName; }).catch(function () {});
     api('/documents?limit=100').then(function (page) {
       $('doc').innerHTML = '<option value="">全部文件</option>' + page.items.map(function (d) { return '<option value="' + esc(d.id) + '">' + esc(d.docNumber || d.title) + '</option>'; }).join('');
       if (page.items.length) $('doc').value = page.items[0].id;
