@@ -7,7 +7,7 @@
  *
  * Data: bench/support/million.ts (100 documents, 3,000 measures, 1M tasks, 3.3M report periods,
  * 1M submissions, 680k escalations), built once into `duban_bench_1m` and reused.
- * BENCH_RUNS (default 20) requests per endpoint after BENCH_WARMUP (default 2) warm-ups; BENCH_ONLY=<name part>
+ * BENCH_RUNS (default 20) requests per endpoint after BENCH_WARMUP (default 2) warm-ups; BENCH_ONLY=<regular expression>
  * runs only the matching endpoints; BENCH_EXPORT_RUNS (default 3) ledger exports per format.
  */
 import { Writable } from 'node:stream';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   ];
   const only = process.env.BENCH_ONLY;
   for (const [name, url, token] of cases) {
-    if (only && !name.includes(only)) continue;
+    if (only && !new RegExp(only).test(name)) continue;
     const xs = await timeIt(RUNS, () => get(url, token));
     rows.push([name, xs]);
     console.log(`${name.padEnd(36)} p50 ${fmt(percentile(xs, 50))} ms  p95 ${fmt(percentile(xs, 95))} ms`);
@@ -119,8 +119,8 @@ async function main(): Promise<void> {
       times.push(performance.now() - t0);
       clearInterval(timer);
     }
-    rows.push([`ledger export ${format}`, times]);
-    console.log(`ledger ${format}: ${(bytes / 1e6).toFixed(1)} MB${format === 'csv' ? `, ${lines - 1} rows` : ''}, p50 ${fmt(percentile(times, 50))} ms, peak RSS growth ${(peakRss / 1e6).toFixed(0)} MB`);
+    if (times.length) rows.push([`ledger export ${format}`, times]);
+    if (times.length) console.log(`ledger ${format}: ${(bytes / 1e6).toFixed(1)} MB${format === 'csv' ? `, ${lines - 1} rows` : ''}, p50 ${fmt(percentile(times, 50))} ms, peak RSS growth ${(peakRss / 1e6).toFixed(0)} MB`);
   }
   await app.close();
 

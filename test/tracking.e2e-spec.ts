@@ -121,7 +121,7 @@ function expectedSummary(raw: Raw, cal: WorkingCalendar, dim: string, filter: Fi
       r.returnedSubmissions += returned;
       if (closedCounts) {
         r.closedTasks++;
-        r.closeDays += cal.workingDaysBetween(shanghaiDay(t.created_at), closedDay!);
+        r.closeDays += cal.workingDaysBetween(shanghaiDay(t.created_at), closedDay);
       }
     }
   }
@@ -418,7 +418,7 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     const md = await get('/api/v1/tracking/bulletin?period=2026-Q3&format=md');
     expect(md.headers['content-type']).toContain('text/markdown');
     expect(md.text).toContain('# 政策落实情况通报（2026-Q3）');
-    expect(md.text).toContain(`纳入督办的任务共${totals.tasks}项`);
+    expect(md.text).toContain(`纳入督办的任务共${String(totals.tasks)}项`);
     expect(md.text).toContain(`| 1 | ${json.body.ranking[0].name} | ${json.body.ranking[0].score} |`);
 
     const docx = await api.app.inject({ method: 'GET', url: '/api/v1/tracking/bulletin?period=2026-Q3&format=docx', headers: { authorization: `Bearer ${coordinator}` } });

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../accounts/actor';
 import { TASK_STATUS_LABELS } from '../tasks/task-states';
 import type { TaskStatus } from '../tasks/task.entity';
-import { SqlParams, trackingWhere, type TrackingFilter } from './tracking-filter';
+import { lightSql, reportFiguresSql, SqlParams, trackingWhere, type TrackingFilter } from './tracking-filter';
 import { LIGHT_LABELS, TrackingService, type Light } from './tracking.service';
 
 /** The ledger's (台账) columns: header and the row field, in order. */
@@ -62,23 +62,14 @@ export class LedgerService {
     const w = params.add(warnUntil);
     const sql = `
       select d.doc_number, d.title as doc_title, m.section_heading, m.label, t.title, t.status, t.due_on::text as due_on,
-             case when t.status in ('closed', 'suspended') or t.due_on is null then 0
-                  when t.due_on < ${t}::date then 2 when t.due_on <= ${w}::date then 1 else 0 end as light,
+             ${lightSql('t', t, w)} as light,
              (t.closed_at at time zone 'Asia/Shanghai')::date::text as closed_on,
              (select string_agg(u.short_name, '、' order by u.short_name) from task_units l join units u on u.id = l.unit_id where l.task_id = t.id and l.role = 'lead') as leads,
              (select string_agg(u.short_name, '、' order by u.short_name) from task_units l join units u on u.id = l.unit_id where l.task_id = t.id and l.role = 'cooperating') as cooperating,
              r.due, r.on_time, r.missed, r.returned,
              (select max(e.level) from escalations e where e.task_id = t.id and e.resolved_at is null) as escalation_level
         from tasks t join measures m on m.id = t.measure_id join documents d on d.id = t.document_id
-        left join lateral (
-          select count(*) filter (where rp.due_on < ${t}::date) as due,
-                 count(*) filter (where rp.due_on < ${t}::date and f.first_day <= rp.due_on) as on_time,
-                 count(*) filter (where rp.due_on < ${t}::date and f.first_day is null) as missed,
-                 coalesce(sum(f.returned), 0) as returned
-            from report_periods rp
-            left join lateral (select (min(rs.submitted_at) at time zone 'Asia/Shanghai')::date as first_day, count(*) filter (where rs.status = 'returned') as returned
-                                 from report_submissions rs where rs.period_id = rp.id) f on true
-           where rp.task_id = t.id and (t.closed_at is null or rp.starts_on <= (t.closed_at at time zone 'Asia/Shanghai')::date)) r on true
+        left join lateral (${reportFiguresSql('t', t)}) r on true
        where ${where}
        order by d.doc_number nulls last, t.document_id, m.no, t.id`;
     const runner = this.dataSource.createQueryRunner();
@@ -87,7 +78,7 @@ export class LedgerService {
       await runner.startTransaction();
       await runner.query(`declare ledger no scroll cursor for ${sql}`, params.values);
       for (;;) {
-        const batch: Record<string, unknown>[] = await runner.query(`fetch ${BATCH} from ledger`);
+        const batch = (await runner.query(`fetch ${BATCH} from ledger`)) as Record<string, unknown>[];
         if (batch.length === 0) break;
         yield batch.map((r) => {
           const light = (['green', 'yellow', 'red'] as Light[])[Number(r.light)];

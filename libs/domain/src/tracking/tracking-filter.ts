@@ -70,3 +70,27 @@ export function checkTrackingFilter(filter: TrackingFilter): void {
     throw new ValidationFailedError('统计期格式应为 2026、2026-H1、2026-Q3 或 2026-07', [{ field: 'period', message: filter.period }], 'PERIOD_INVALID');
   }
 }
+
+/** A task's light as SQL: 0 green, 1 yellow (due by `warnUntil`), 2 red (overdue), from placeholders of today and the warning date. */
+export function lightSql(task: string, today: string, warnUntil: string): string {
+  return `case when ${task}.status in ('closed', 'suspended') or ${task}.due_on is null then 0
+               when ${task}.due_on < ${today}::date then 2 when ${task}.due_on <= ${warnUntil}::date then 1 else 0 end`;
+}
+
+/**
+ * One task's report figures as of today (a subquery for a lateral join): periods due, on time
+ * (first submission by the due date, Shanghai time), missed (due, nothing ever submitted), returned
+ * revisions. A period that starts after the task was closed is owed nothing.
+ */
+export function reportFiguresSql(task: string, today: string, periodCond = ''): string {
+  return `select count(*) filter (where rp.due_on < ${today}::date) as due,
+                 count(*) filter (where rp.due_on < ${today}::date and sub.first_day <= rp.due_on) as on_time,
+                 count(*) filter (where rp.due_on < ${today}::date and sub.first_day is null) as missed,
+                 coalesce(sum(sub.returned), 0) as returned
+            from report_periods rp
+            left join lateral (
+              select (min(rs.submitted_at) at time zone 'Asia/Shanghai')::date as first_day,
+                     count(*) filter (where rs.status = 'returned') as returned
+                from report_submissions rs where rs.period_id = rp.id) sub on true
+           where rp.task_id = ${task}.id and (${task}.closed_at is null or rp.starts_on <= (${task}.closed_at at time zone 'Asia/Shanghai')::date) ${periodCond}`;
+}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../accounts/actor';
 import { TASK_STATUSES, type TaskStatus } from '../tasks/task.entity';
-import { periodRange, SqlParams, trackingWhere, type TrackingFilter } from './tracking-filter';
+import { lightSql, periodRange, reportFiguresSql, SqlParams, trackingWhere, type TrackingFilter } from './tracking-filter';
 
 /** What a summary row is grouped by. `all` is one row for everything in scope. */
 export const SUMMARY_DIMENSIONS = ['document', 'measure', 'unit', 'city', 'county', 'all'] as const;
@@ -64,8 +64,7 @@ export class TrackingRepository {
     const w = params.add(warnUntil);
     const cte = `s as (
       select t.id, t.measure_id, t.document_id, t.status, t.due_on, coalesce(d.published_at, t.created_at) as started_at, t.closed_at,
-             case when t.status in ('closed', 'suspended') or t.due_on is null then 0
-                  when t.due_on < ${t}::date then 2 when t.due_on <= ${w}::date then 1 else 0 end as light
+             ${lightSql('t', t, w)} as light
         from tasks t join measures m on m.id = t.measure_id join documents d on d.id = t.document_id
        where ${where})`;
     return { cte, today: t };
@@ -85,33 +84,25 @@ export class TrackingRepository {
     const periodCond = range ? `and rp.ends_on between ${params.add(range.from)}::date and ${params.add(range.to)}::date` : '';
     const closed = this.closedIn(filter, params);
     const states = TASK_STATUSES.map((st) => `count(*) filter (where s.status = '${st}') as "st_${st}"`).join(', ');
-    // A period that starts after its task was closed is owed nothing; "missed" = due before today with no submission at all.
+    // Per task, through the indexes (cost grows with the tasks in scope, not the table). A period that starts
+    // after its task was closed is owed nothing; "missed" = due before today with no submission at all.
     const sql = `
       with ${s},
-      p as (
-        select rp.task_id,
-               count(*) filter (where rp.due_on < ${t}::date) as due,
-               count(*) filter (where rp.due_on < ${t}::date and f.first_day <= rp.due_on) as on_time,
-               count(*) filter (where rp.due_on < ${t}::date and f.first_day is null) as missed,
-               coalesce(sum(f.returned), 0) as returned
-          from s join report_periods rp on rp.task_id = s.id
-          left join lateral (
-            select (min(rs.submitted_at) at time zone 'Asia/Shanghai')::date as first_day,
-                   count(*) filter (where rs.status = 'returned') as returned
-              from report_submissions rs where rs.period_id = rp.id) f on true
-         where (s.closed_at is null or rp.starts_on <= (s.closed_at at time zone 'Asia/Shanghai')::date) ${periodCond}
-         group by rp.task_id),
-      e as (
-        select es.task_id, count(distinct (es.obligation_type, es.obligation_id)) as open
-          from s join escalations es on es.task_id = s.id where es.resolved_at is null group by es.task_id),
+      f as (
+        select s.id, s.status, s.light, s.closed_at, p.due, p.on_time, p.missed, p.returned, e.open
+          from s
+          cross join lateral (${reportFiguresSql('s', t, periodCond)}) p
+          cross join lateral (
+            select count(distinct (es.obligation_type, es.obligation_id)) as open
+              from escalations es where es.task_id = s.id and es.resolved_at is null) e),
       k as (${KEY_SQL[dim]})
       select k.key, count(*) as total, ${states},
              count(*) filter (where s.light = 0) as green, count(*) filter (where s.light = 1) as yellow,
              count(*) filter (where s.light = 2) as red, max(s.light) as light,
-             coalesce(sum(p.due), 0) as due, coalesce(sum(p.on_time), 0) as on_time, coalesce(sum(p.missed), 0) as missed,
-             coalesce(sum(p.returned), 0) as returned, coalesce(sum(e.open), 0) as escalations,
+             coalesce(sum(s.due), 0) as due, coalesce(sum(s.on_time), 0) as on_time, coalesce(sum(s.missed), 0) as missed,
+             coalesce(sum(s.returned), 0) as returned, coalesce(sum(s.open), 0) as escalations,
              count(*) filter (where ${closed}) as closed
-        from k join s on s.id = k.task_id left join p on p.task_id = s.id left join e on e.task_id = s.id
+        from k join f s on s.id = k.task_id
        group by k.key`;
     const rows: Record<string, unknown>[] = await this.dataSource.query(sql, params.values);
     return rows.map((r) => ({
