@@ -14,30 +14,20 @@
  * shorten it. The synthetic counties get no unit_aliases rows: publish reaches them through the
  * collective (kind 'county'), never by name.
  */
-import { existsSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-// The API's controllers use the request methods this plugin's types add (bench/ does not compile bootstrap.ts, which imports it).
-import type {} from '@fastify/multipart';
-import { Client } from 'pg';
-import { ApiModule } from '../apps/api/src/app.module';
-import { CalendarService, ManualClock } from '../libs/calendar/src';
-import { loadConfig } from '../libs/config/src';
+import { CalendarService } from '../libs/calendar/src';
 import { withDatabase } from '../libs/database/src/database-url';
 import { DocumentsService, SeedService } from '../libs/domain/src';
 import { assignmentKeyOf } from '../libs/domain/src/tasks/assignment-key';
 import { parseDocument, toChineseNumeral } from '../libs/policy-parser/src';
 import { buildTemplate, dropRunDatabases, freshDatabase, runId, TEST_SERVER_URL } from '../test/support/test-db';
+import { median, registryFile, withAppContext, withClient } from './support/bench-context';
 
 // test-db reads DUBAN_TEST_RUN when its functions are called: the bench's databases never clash with a test run's.
 process.env.DUBAN_TEST_RUN ??= `bench${process.pid}`;
 
-// Found from the source tree or from the repo root, so the script also runs compiled under dist/.
-const REGISTRY_FILE =
-  [join(__dirname, '..', 'data', 'registry', 'units.json'), join(process.cwd(), 'data', 'registry', 'units.json')].find((f) => existsSync(f)) ??
-  join(process.cwd(), 'data', 'registry', 'units.json');
+const REGISTRY_FILE = registryFile();
 const NOW = '2026-11-23T02:00:00Z';
 const DEFAULT_DUE_ON = '2026-12-31';
 const MEASURES = 100;
@@ -75,34 +65,8 @@ function checkDocument(text: string): void {
   }
 }
 
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function config(url: string) {
-  return loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: url,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: 'bench',
-    JWT_SECRET: 'bench-secret-with-enough-length',
-    LOG_LEVEL: 'silent',
-  });
-}
-
-async function withApp<T>(url: string, fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(ApiModule.forRoot(config(url), new ManualClock(NOW)), { logger: false });
-  try {
-    return await fn(app);
-  } finally {
-    await app.close();
-  }
+function withApp<T>(url: string, fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  return withAppContext(url, NOW, fn);
 }
 
 /** Base database of one size: registry (+ synthetic counties), calendar, and the draft. Returns its URL and the draft's id. */
@@ -221,11 +185,6 @@ async function timeRawInsert(baseName: string, documentId: string): Promise<Pick
     const rawMs = performance.now() - t0;
     return { rawMs, rawTasks: specs.length, rawTaskUnits: taskUnits };
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function runsFrom(name: string, fallback: number): number {

@@ -287,6 +287,16 @@ describe('authorization matrix', () => {
     ],
     ['GET /api/v1/deliveries', roles('admin'), (u) => api.request('GET', '/api/v1/deliveries', { token: as(u) })],
     ['POST /api/v1/deliveries/{id}/redrive', roles('admin'), (u) => api.request('POST', `/api/v1/deliveries/${ids.parked}/redrive`, { token: as(u) })],
+    // Tracking: every reader gets their own scope (test/tracking.e2e-spec.ts checks the figures per scope);
+    // comparing units (ranking, bulletin) is for the bureau.
+    ['GET /api/v1/tracking/summaries/{by}', anyone, (u) => api.request('GET', '/api/v1/tracking/summaries/unit', { token: as(u) })],
+    ['GET /api/v1/tracking/grid', anyone, (u) => api.request('GET', `/api/v1/tracking/grid?documentId=${ids.doc}`, { token: as(u) })],
+    ['GET /api/v1/tracking/targets', anyone, (u) => api.request('GET', '/api/v1/tracking/targets', { token: as(u) })],
+    ['GET /api/v1/tracking/overdue', anyone, (u) => api.request('GET', '/api/v1/tracking/overdue', { token: as(u) })],
+    ['GET /api/v1/tracking/escalations', anyone, (u) => api.request('GET', '/api/v1/tracking/escalations', { token: as(u) })],
+    ['GET /api/v1/tracking/ledger', anyone, (u) => api.request('GET', '/api/v1/tracking/ledger?format=csv', { token: as(u) })],
+    ['GET /api/v1/tracking/rankings', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', '/api/v1/tracking/rankings', { token: as(u) })],
+    ['GET /api/v1/tracking/bulletin', roles('coordinator', 'auditor', 'admin'), (u) => api.request('GET', '/api/v1/tracking/bulletin?period=2026-Q4&format=md', { token: as(u) })],
     ['GET /health', anyone, () => api.request('GET', '/health')],
   ];
 
@@ -311,6 +321,15 @@ describe('authorization matrix', () => {
       if (expected !== 'ok') expect([u.name, await fingerprint()]).toEqual([u.name, before]);
     }
     expect(seen).toEqual(wanted);
+  });
+
+  it('gives each user only their scope in the tracking summaries and ledger', async () => {
+    const total = async (u: User) => (await api.request('GET', '/api/v1/tracking/summaries/all', { token: as(u) })).body.rows[0]?.tasks ?? 0;
+    const ledgerRows = async (u: User) => (await api.request('GET', '/api/v1/tracking/ledger?format=csv', { token: as(u) })).text.trim().split('\r\n').length - 1;
+    const expected: Record<string, number> = { coordinator: 2, auditor: 2, 'lead officer': 1, 'cooperating officer': 1, 'other department': 0, 'city bureau (朔州)': 1, 'other city bureau': 0, county: 1 };
+    for (const u of USERS.filter((x) => x.name in expected)) {
+      expect([u.name, await total(u), await ledgerRows(u)]).toEqual([u.name, expected[u.name], expected[u.name]]);
+    }
   });
 
   // T1's relation table does not cover the city bureau; T2 (led by 应县, a county of 朔州) does.

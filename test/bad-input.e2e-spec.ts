@@ -168,4 +168,28 @@ describe('bad input on every route', () => {
     const ext = await api.request('POST', `/api/v1/tasks/${ids.task}/extension-requests`, { token: tokens.lead, body: { newDueOn: '2020-01-01', reason: '倒退' } });
     expect(ext.status).toBe(400);
   });
+
+  // The tracking routes take only query strings: any malformed filter is a 4xx in the error shape, never a 5xx.
+  it('answers malformed tracking filters with a 4xx in the error shape', async () => {
+    const paths = ['summaries/unit', 'summaries/all', 'grid', 'targets', 'overdue', 'escalations', 'rankings', 'bulletin?period=2026', 'ledger'];
+    const bad = fc.oneof(
+      fc.record({ key: fc.constantFrom('documentId', 'unitId', 'cityId'), value: fc.string({ minLength: 1, maxLength: 40 }).filter((v) => !/^[0-9a-f-]{36}$/i.test(v)) }),
+      fc.record({ key: fc.constant('section'), value: fc.oneof(fc.constantFrom('0', '-1', '1.5', '100', 'abc'), fc.string({ minLength: 1, maxLength: 6 }).filter((v) => !/^[1-9]\d?$/.test(v))) }),
+      fc.record({ key: fc.constant('period'), value: fc.string({ minLength: 1, maxLength: 10 }).filter((v) => !/^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/.test(v)) }),
+      fc.record({ key: fc.constant('format'), value: fc.constantFrom('pdf', 'XLSX', '', 'doc') }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...paths), bad, async (path, { key, value }) => {
+        // section alone is refused too (it needs documentId); a bulletin's own period is replaced.
+        const base = path.startsWith('bulletin') && key === 'period' ? 'bulletin?' : `${path}${path.includes('?') ? '&' : '?'}`;
+        const url = `/api/v1/tracking/${base}${key}=${encodeURIComponent(value)}`;
+        const res = await api.request('GET', url, { token: tokens.coordinator });
+        const context = `${url} -> ${res.status} ${res.text.slice(0, 200)}`;
+        // A route without a format rejects the unknown field (whitelisting), one with it rejects the value.
+        expect([context, res.status >= 400 && res.status < 500]).toEqual([context, true]);
+        expect(res.body).toEqual(expect.objectContaining({ statusCode: res.status, code: expect.any(String), message: expect.any(String), requestId: expect.any(String) }));
+      }),
+      { numRuns: 150, endOnFailure: true },
+    );
+  });
 });

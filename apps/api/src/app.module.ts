@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { AuditModule, DeadlinesModule, DeliveryModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, PairingsModule, WorkflowModule } from '@duban/domain';
+import { AuditModule, DeadlinesModule, DeliveryModule, DocumentsModule, ENTITIES, NotificationsModule, OrganizationsModule, PairingsModule, TrackingModule, WorkflowModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
@@ -27,6 +27,8 @@ import { MetricsService } from './metrics/metrics.service';
 import { UnitsController } from './units/units.controller';
 import { FormsController } from './pairings/forms.controller';
 import { PairingsController } from './pairings/pairings.controller';
+import { BoardController } from './tracking/board.controller';
+import { TrackingController } from './tracking/tracking.controller';
 
 /** The HTTP API. Built from a validated config so tests and main share one composition. */
 @Module({})
@@ -65,6 +67,7 @@ export class ApiModule {
         PairingsModule,
         DeadlinesModule,
         DeliveryModule,
+        TrackingModule,
       ],
       controllers: [
         AuthController,
@@ -83,6 +86,8 @@ export class ApiModule {
         PreferencesController,
         WebhooksController,
         DeliveriesController,
+        TrackingController,
+        BoardController,
         HealthController,
         MetricsController,
       ],

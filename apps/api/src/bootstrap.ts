@@ -18,6 +18,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const UNPREFIXED = [
   { path: 'health', method: RequestMethod.GET },
   { path: 'metrics', method: RequestMethod.GET },
+  { path: 'board', method: RequestMethod.GET },
 ];
 
 /** Builds the configured API application (not yet listening). Shared by main and the e2e tests. */

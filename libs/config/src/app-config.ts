@@ -33,6 +33,13 @@ export interface AppConfig {
   };
   /** Defaults of the deadline rules; a document and then a task may override each of them. */
   readonly deadlines: DeadlineRules;
+  readonly tracking: {
+    /** An open task due within this many working days shows yellow. */
+    readonly warningWorkingDays: number;
+    /** 考核 score = weighted on-time and target shares (0-100) minus penalties. */
+    readonly ranking: { readonly weightOnTime: number; readonly weightTargets: number; readonly penaltyPerOverdueDay: number; readonly penaltyPerReturned: number };
+    readonly boardRefreshSeconds: number;
+  };
   /** The one time zone of the product: Chinese government working time. */
   readonly timeZone: 'Asia/Shanghai';
 }

@@ -1,8 +1,10 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value.trim()) : value;
 
 /**
  * Every environment variable Duban reads, with its default. `.env.example` documents each one;
@@ -182,4 +184,43 @@ export class EnvDto {
   @Min(1)
   @Max(60)
   REVIEW_ESCALATION_WORKING_DAYS = 3;
+
+  /** Traffic lights: an open task due within this many working days is yellow. */
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（工作日）' })
+  @Min(0)
+  @Max(60)
+  TRACKING_WARNING_WORKING_DAYS = 5;
+
+  /** Ranking (考核) weights and penalties: see docs/tracking.md for the formula. */
+  @Transform(toNumber)
+  @IsNumber({}, { message: '必须是数字' })
+  @Min(0)
+  @Max(100)
+  RANKING_WEIGHT_ON_TIME = 60;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: '必须是数字' })
+  @Min(0)
+  @Max(100)
+  RANKING_WEIGHT_TARGETS = 40;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: '必须是数字' })
+  @Min(0)
+  @Max(100)
+  RANKING_PENALTY_OVERDUE_DAY = 0.5;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: '必须是数字' })
+  @Min(0)
+  @Max(100)
+  RANKING_PENALTY_RETURNED = 2;
+
+  /** The status board polls its data this often. */
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（秒）' })
+  @Min(5)
+  @Max(3600)
+  BOARD_REFRESH_SECONDS = 60;
 }

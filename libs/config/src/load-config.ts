@@ -83,6 +83,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       reviewLimitDays: dto.REVIEW_LIMIT_WORKING_DAYS,
       reviewEscalationDays: dto.REVIEW_ESCALATION_WORKING_DAYS,
     },
+    tracking: {
+      warningWorkingDays: dto.TRACKING_WARNING_WORKING_DAYS,
+      ranking: {
+        weightOnTime: dto.RANKING_WEIGHT_ON_TIME,
+        weightTargets: dto.RANKING_WEIGHT_TARGETS,
+        penaltyPerOverdueDay: dto.RANKING_PENALTY_OVERDUE_DAY,
+        penaltyPerReturned: dto.RANKING_PENALTY_RETURNED,
+      },
+      boardRefreshSeconds: dto.BOARD_REFRESH_SECONDS,
+    },
     timeZone: 'Asia/Shanghai',
   };
 }

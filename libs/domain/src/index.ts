@@ -58,3 +58,10 @@ export { DeliverySenderService, type DeliverResult } from './delivery/delivery-s
 export { PreferencesService, type NotificationPreferences, type KindChannels } from './delivery/preferences.service';
 export { WebhooksService, WEBHOOK_HEADERS, signWebhook, verifyWebhook, type WebhookView } from './delivery/webhooks.service';
 export { NOTIFICATION_CATEGORIES, CATEGORY_LABELS, categoryOf, type NotificationCategory } from './delivery/notification-kinds';
+export { TrackingModule } from './tracking/tracking.module';
+export { TrackingService, LIGHT_LABELS, type Light, type Summary, type SummaryRow, type TargetProgress, type RankingRow, type GridView, type BulletinData } from './tracking/tracking.service';
+export { SUMMARY_DIMENSIONS, type SummaryDimension, type EscalationRow, type OverdueTaskRow } from './tracking/tracking.repository';
+export { LedgerService, LEDGER_COLUMNS } from './tracking/ledger.service';
+export { bulletinDocx, bulletinMarkdown } from './tracking/bulletin';
+export { checkTrackingFilter, periodRange, type TrackingFilter } from './tracking/tracking-filter';
+export { score, targetShare, type RankingWeights, type ScoreBreakdown } from './tracking/scoring';

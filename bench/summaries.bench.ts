@@ -1,0 +1,136 @@
+/**
+ * Tracking summaries at 1,000,000 tasks (issue 6): p50/p95 of each summary endpoint and of a
+ * 100,000-row ledger export (with the process's peak memory while it streams), through the real
+ * API in-process (fastify inject: the whole Nest pipeline, no socket). The baseline, measured in
+ * the same run on the same data, is the plain count-by-state query (`select status, count(*) from
+ * tasks group by status`) through `pg`. Prints figures only; asserts nothing.
+ *
+ * Data: bench/support/million.ts (100 documents, 3,000 measures, 1M tasks, 3.3M report periods,
+ * 1M submissions, 680k escalations), built once into `duban_bench_1m` and reused.
+ * BENCH_RUNS (default 20) requests per endpoint after BENCH_WARMUP (default 2) warm-ups; BENCH_ONLY=<regular expression>
+ * runs only the matching endpoints; BENCH_EXPORT_RUNS (default 3) ledger exports per format.
+ */
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApiApp } from '../apps/api/src/bootstrap';
+import { ManualClock } from '../libs/calendar/src';
+import { benchConfig, withClient } from './support/bench-context';
+import { ensureMillionDataset } from './support/million';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+const fmt = (ms: number): string => ms.toFixed(1).padStart(8);
+
+async function timeIt(runs: number, fn: () => Promise<void>): Promise<number[]> {
+  for (let i = 0; i < WARMUP; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const data = await ensureMillionDataset();
+  const app: NestFastifyApplication = await createApiApp(benchConfig(data.databaseUrl, `bench-summ-${process.pid}`), { clock: new ManualClock(`${data.today}T02:00:00Z`), logger: false });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const login = async (username: string): Promise<string> => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'Duban@2026' } });
+    return JSON.parse(res.body).accessToken as string;
+  };
+  const coordinator = await login('coordinator');
+  const county = await login('yingxian.officer');
+  const city = await login('shuozhou.officer');
+  const docs: { id: string }[] = await withClient(data.databaseUrl, async (c) => (await c.query(`select id from documents order by doc_number limit 1`)).rows);
+  const cityId: string = await withClient(data.databaseUrl, async (c) => (await c.query(`select id from units where code = 'city.140600'`)).rows[0].id);
+  const get = async (url: string, token: string): Promise<void> => {
+    const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+  };
+
+  console.log(`dataset: ${data.counts.tasks.toLocaleString('en-US')} tasks, ${data.counts.reportPeriods.toLocaleString('en-US')} report periods, ${data.counts.submissions.toLocaleString('en-US')} submissions; today ${data.today}; ${RUNS} runs each\n`);
+  const baseline = await withClient(data.databaseUrl, (c) => timeIt(RUNS, async () => void (await c.query(`select status, count(*) from tasks group by status`))));
+  const rows: [string, number[]][] = [['baseline: count by state (pg)', baseline]];
+  const cases: [string, string, string][] = [
+    ['summary all (coordinator)', '/api/v1/tracking/summaries/all', coordinator],
+    ['summary by document', '/api/v1/tracking/summaries/document', coordinator],
+    ['summary by measure', '/api/v1/tracking/summaries/measure', coordinator],
+    ['summary by unit', '/api/v1/tracking/summaries/unit', coordinator],
+    ['summary by city', '/api/v1/tracking/summaries/city', coordinator],
+    ['summary by county', '/api/v1/tracking/summaries/county', coordinator],
+    ['summary by unit, one document', `/api/v1/tracking/summaries/unit?documentId=${docs[0].id}`, coordinator],
+    ['summary by county, one city', `/api/v1/tracking/summaries/county?cityId=${cityId}`, coordinator],
+    ['summary by unit, period 2026-Q3', '/api/v1/tracking/summaries/unit?period=2026-Q3', coordinator],
+    ['summary all (county officer)', '/api/v1/tracking/summaries/all', county],
+    ['summary by county (city bureau)', '/api/v1/tracking/summaries/county', city],
+    ['grid, one document', `/api/v1/tracking/grid?documentId=${docs[0].id}`, coordinator],
+    ['targets', '/api/v1/tracking/targets', coordinator],
+    ['rankings', '/api/v1/tracking/rankings', coordinator],
+    ['overdue list (100)', '/api/v1/tracking/overdue', coordinator],
+    ['bulletin 2026-Q3 (json)', '/api/v1/tracking/bulletin?period=2026-Q3', coordinator],
+  ];
+  const only = process.env.BENCH_ONLY;
+  for (const [name, url, token] of cases) {
+    if (only && !new RegExp(only).test(name)) continue;
+    const xs = await timeIt(RUNS, () => get(url, token));
+    rows.push([name, xs]);
+    console.log(`${name.padEnd(36)} p50 ${fmt(percentile(xs, 50))} ms  p95 ${fmt(percentile(xs, 95))} ms`);
+  }
+
+  // The ledger export: the tasks led in 运城 (city.141000, ~108,000 rows), streamed over a real socket.
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  const bigCity: string = await withClient(data.databaseUrl, async (c) => (await c.query(`select id from units where code = 'city.141000'`)).rows[0].id);
+  const ledgerUrl = `http://127.0.0.1:${port}/api/v1/tracking/ledger?cityId=${bigCity}&format=`;
+  const exportRuns = Number(process.env.BENCH_EXPORT_RUNS ?? 3);
+  for (const format of ['csv', 'xlsx']) {
+    const times: number[] = [];
+    let peakRss = 0;
+    let bytes = 0;
+    let lines = 0;
+    for (let i = 0; i < exportRuns; i++) {
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss - rssBefore)), 20);
+      const t0 = performance.now();
+      const res = await fetch(`${ledgerUrl}${format}`, { headers: { authorization: `Bearer ${coordinator}` } });
+      bytes = 0;
+      lines = 0;
+      await pipeline(
+        res.body as unknown as NodeJS.ReadableStream,
+        new Writable({
+          write(chunk: Buffer, _enc, cb) {
+            bytes += chunk.length;
+            if (format === 'csv') for (const b of chunk) if (b === 10) lines++;
+            cb();
+          },
+        }),
+      );
+      times.push(performance.now() - t0);
+      clearInterval(timer);
+    }
+    if (times.length) rows.push([`ledger export ${format}`, times]);
+    if (times.length) console.log(`ledger ${format}: ${(bytes / 1e6).toFixed(1)} MB${format === 'csv' ? `, ${lines - 1} rows` : ''}, p50 ${fmt(percentile(times, 50))} ms, peak RSS growth ${(peakRss / 1e6).toFixed(0)} MB`);
+  }
+  await app.close();
+
+  console.log('\n| measurement | p50 ms | p95 ms | p95 / baseline p95 |');
+  console.log('|---|---:|---:|---:|');
+  const b95 = percentile(baseline, 95);
+  for (const [name, xs] of rows) console.log(`| ${name} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 95).toFixed(1)} | ${(percentile(xs, 95) / b95).toFixed(2)} |`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,346 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { addWorkingDaysFlagged, CalendarService, Clock, shanghaiDate, workingDaysBetweenFlagged, type WorkingCalendar } from '@duban/calendar';
+import { APP_CONFIG, type AppConfig } from '@duban/config';
+import type { Actor } from '../accounts/actor';
+import type { TaskStatus } from '../tasks/task.entity';
+import { score, targetShare, type ScoreBreakdown } from './scoring';
+import { TrackingRepository, type AggregateRow, type EscalationRow, type LightLevel, type OverdueTaskRow, type SummaryDimension } from './tracking.repository';
+import type { TrackingFilter } from './tracking-filter';
+
+export type Light = 'green' | 'yellow' | 'red';
+const LIGHTS: Light[] = ['green', 'yellow', 'red'];
+export const LIGHT_LABELS: Record<Light, string> = { green: '正常推进', yellow: '临近截止', red: '已逾期' };
+
+export interface SummaryRow {
+  key: string;
+  /** What the row is: a document number, a measure label, a unit's short name. */
+  label: string;
+  /** Extra description: the measure's title, the unit's full name. */
+  detail: string | null;
+  tasks: number;
+  byState: Record<TaskStatus, number>;
+  lights: Record<Light, number>;
+  light: Light;
+  overdueTasks: number;
+  missedReports: number;
+  openEscalations: number;
+  reportsDue: number;
+  reportsOnTime: number;
+  /** reportsOnTime / reportsDue, null when nothing was due. */
+  onTimeRate: number | null;
+  closedTasks: number;
+  /** Mean working days from publishing to close-out (销号) of the closed tasks, null when none. */
+  avgCloseWorkingDays: number | null;
+  /** Working days overdue, summed over the overdue open tasks. */
+  overdueWorkingDays: number;
+  returnedSubmissions: number;
+}
+
+export interface Summary {
+  by: SummaryDimension;
+  today: string;
+  warnUntil: string;
+  rows: SummaryRow[];
+}
+
+export interface TargetProgress {
+  measureId: string;
+  documentId: string;
+  docNumber: string | null;
+  measureLabel: string;
+  measureTitle: string;
+  indicator: string;
+  unit: string | null;
+  comparator: string;
+  baseline: number | null;
+  target: number;
+  year: number | null;
+  perCounty: boolean;
+  /** Latest approved value (whole-province targets). */
+  latest: number | null;
+  /** Share done, 0..1 (per-county targets: the mean over the expected counties, nothing approved counting 0). */
+  share: number | null;
+  counties: { unitId: string; name: string; latest: number | null; share: number | null }[];
+  /** Per-county targets: the counties that reported no value at all. */
+  silentCounties: string[];
+}
+
+export interface RankingRow {
+  rank: number;
+  unitId: string;
+  name: string;
+  tasks: number;
+  reportsDue: number;
+  reportsOnTime: number;
+  onTimeRate: number | null;
+  overdueTasks: number;
+  overdueWorkingDays: number;
+  targetShare: number | null;
+  returnedSubmissions: number;
+  breakdown: ScoreBreakdown;
+  score: number;
+}
+
+export interface GridView {
+  today: string;
+  measures: { id: string; label: string; title: string; docNumber: string | null; light: Light }[];
+  units: { id: string; name: string }[];
+  cells: { measureId: string; unitId: string; light: Light; tasks: number; overdueTasks: number }[];
+}
+
+export interface BulletinData {
+  period: string;
+  generatedOn: string;
+  filter: TrackingFilter;
+  totals: SummaryRow;
+  laggingUnits: SummaryRow[];
+  escalations: EscalationRow[];
+  ranking: RankingRow[];
+  weights: AppConfig['tracking']['ranking'];
+}
+
+/**
+ * Working days from the calendar's first covered day up to `d` (memoised), so that a sum of
+ * working-day spans is a difference of sums of ordinals. Beyond the covered years the count goes on
+ * Monday-Friday (decision 16's provisional rule).
+ */
+function workingDayOrdinal(cal: WorkingCalendar): (d: string) => number {
+  const years = cal.coveredYears().sort((a, b) => a - b);
+  if (years.length === 0) return memo((d: string) => workingDaysBetweenFlagged(cal, '2000-01-01', d).days);
+  let last = years[0];
+  while (years.includes(last + 1)) last++;
+  const epoch = `${years[0] - 1}-12-31`;
+  const lastDay = `${last}-12-31`;
+  const atLast = cal.workingDaysBetween(epoch, lastDay);
+  return memo((d: string) => (d <= epoch ? 0 : d <= lastDay ? cal.workingDaysBetween(epoch, d) : atLast + workingDaysBetweenFlagged(cal, lastDay, d).days));
+}
+
+/**
+ * What coordinators look at every morning: summaries with traffic lights, target progress,
+ * the 考核 ranking and the 情况通报. Everything is scoped by the actor (decision 17) and derived at
+ * query time from the clock and the working-day calendar.
+ */
+@Injectable()
+export class TrackingService {
+  constructor(
+    private readonly repo: TrackingRepository,
+    private readonly calendar: CalendarService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Today in Asia/Shanghai and the last day of the yellow window. */
+  async dates(): Promise<{ today: string; warnUntil: string; cal: WorkingCalendar }> {
+    const cal = await this.calendar.load();
+    const today = shanghaiDate(this.clock.now());
+    return { today, warnUntil: addWorkingDaysFlagged(cal, today, this.config.tracking.warningWorkingDays).date, cal };
+  }
+
+  async summary(actor: Actor, by: SummaryDimension, filter: TrackingFilter): Promise<Summary> {
+    const { today, warnUntil, cal } = await this.dates();
+    const [rows, days] = await Promise.all([this.repo.aggregate(actor, filter, by, today, warnUntil), this.repo.dayCounts(actor, filter, by, today, warnUntil)]);
+    const sums = new Map<string, { start: number; close: number; due: number }>();
+    const ordinal = workingDayOrdinal(cal);
+    for (const d of days) {
+      const acc = sums.get(d.key) ?? { start: 0, close: 0, due: 0 };
+      acc[d.what] += d.n * ordinal(d.day);
+      sums.set(d.key, acc);
+    }
+    const labels = await this.labels(by, rows.map((r) => r.key));
+    const out = rows.map((r) => {
+      const s = sums.get(r.key) ?? { start: 0, close: 0, due: 0 };
+      return this.toRow(r, labels.get(r.key) ?? { label: r.key, detail: null }, s, ordinal(today));
+    });
+    out.sort((a, b) => b.overdueTasks - a.overdueTasks || a.label.localeCompare(b.label, 'zh-CN') || a.key.localeCompare(b.key));
+    return { by, today, warnUntil, rows: out };
+  }
+
+  private toRow(r: AggregateRow, label: { label: string; detail: string | null }, s: { start: number; close: number; due: number }, todayOrdinal: number): SummaryRow {
+    return {
+      key: r.key,
+      label: label.label,
+      detail: label.detail,
+      tasks: r.total,
+      byState: r.byState,
+      lights: { green: r.lights[0], yellow: r.lights[1], red: r.lights[2] },
+      light: LIGHTS[r.light],
+      overdueTasks: r.overdueTasks,
+      missedReports: r.missedReports,
+      openEscalations: r.openEscalations,
+      reportsDue: r.reportsDue,
+      reportsOnTime: r.reportsOnTime,
+      onTimeRate: r.reportsDue === 0 ? null : r.reportsOnTime / r.reportsDue,
+      closedTasks: r.closedTasks,
+      avgCloseWorkingDays: r.closedTasks === 0 ? null : Math.round(((s.close - s.start) / r.closedTasks) * 10) / 10,
+      overdueWorkingDays: r.overdueTasks * todayOrdinal - s.due,
+      returnedSubmissions: r.returnedSubmissions,
+    };
+  }
+
+  private async labels(by: SummaryDimension, keys: string[]): Promise<Map<string, { label: string; detail: string | null }>> {
+    const out = new Map<string, { label: string; detail: string | null }>();
+    if (by === 'all') out.set('all', { label: '全部', detail: null });
+    if (by === 'unit' || by === 'city' || by === 'county') {
+      for (const [id, u] of await this.repo.unitNames(keys)) out.set(id, { label: u.shortName, detail: u.name });
+    }
+    if (by === 'measure') {
+      for (const [id, m] of await this.repo.measureNames(keys)) out.set(id, { label: `${m.docNumber ?? ''}${m.label}`, detail: m.title });
+    }
+    if (by === 'document') {
+      for (const [id, d] of await this.repo.documentNames(keys)) out.set(id, { label: d.docNumber ?? d.title ?? id, detail: d.title });
+    }
+    return out;
+  }
+
+  /** The board's grid: measures x lead units, each cell the worst light of its tasks; a measure's light the worst of its cells. */
+  async grid(actor: Actor, filter: TrackingFilter): Promise<GridView> {
+    const { today, warnUntil } = await this.dates();
+    const rows = await this.repo.aggregate(actor, filter, 'measure_unit', today, warnUntil);
+    const cells = rows.map((r) => {
+      const [measureId, unitId] = r.key.split(':');
+      return { measureId, unitId, light: LIGHTS[r.light], level: r.light, tasks: r.total, overdueTasks: r.overdueTasks };
+    });
+    const worst = new Map<string, LightLevel>();
+    for (const c of cells) worst.set(c.measureId, Math.max(worst.get(c.measureId) ?? 0, c.level) as LightLevel);
+    const [measures, units] = await Promise.all([this.repo.measureNames([...worst.keys()]), this.repo.unitNames([...new Set(cells.map((c) => c.unitId))])]);
+    return {
+      today,
+      measures: [...measures.entries()]
+        .sort(([, a], [, b]) => (a.docNumber ?? '').localeCompare(b.docNumber ?? '') || a.no - b.no)
+        .map(([id, m]) => ({ id, label: m.label, title: m.title, docNumber: m.docNumber, light: LIGHTS[worst.get(id) ?? 0] })),
+      units: [...units.entries()].map(([id, u]) => ({ id, name: u.shortName })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
+      cells: cells.map(({ level: _level, ...c }) => c),
+    };
+  }
+
+  /** Each target of each measure in scope: baseline, target, latest approved value, share done; per county where it applies. */
+  async targets(actor: Actor, filter: TrackingFilter): Promise<TargetProgress[]> {
+    const facts = await this.repo.targetFacts(actor, filter);
+    if (facts.targets.length === 0) return [];
+    const [measures, counties] = await Promise.all([this.repo.measureNames(facts.targets.map((t) => t.measureId)), this.repo.keyAssistedCounties()]);
+    const approved = new Map(facts.approved.map((a) => [`${a.measureId}/${a.indicator}/${a.unitId ?? ''}`, a.value]));
+    const reported = new Set(facts.reported.map((r) => `${r.measureId}/${r.indicator}/${r.unitId}`));
+    const out: TargetProgress[] = [];
+    for (const { measureId, targets } of facts.targets) {
+      const m = measures.get(measureId);
+      if (!m) continue;
+      for (const t of targets) {
+        const perCounty = t.perUnit !== null;
+        const latest = perCounty ? null : (approved.get(`${measureId}/${t.indicator}/`) ?? null);
+        const perCountyRows = perCounty
+          ? counties.map((c) => {
+              const v = approved.get(`${measureId}/${t.indicator}/${c.id}`) ?? null;
+              return { unitId: c.id, name: c.shortName, latest: v, share: targetShare(t, v) };
+            })
+          : [];
+        out.push({
+          measureId,
+          documentId: m.documentId,
+          docNumber: m.docNumber,
+          measureLabel: m.label,
+          measureTitle: m.title,
+          indicator: t.indicator,
+          unit: t.unit,
+          comparator: t.comparator,
+          baseline: t.baseline,
+          target: t.value,
+          year: t.year,
+          perCounty,
+          latest,
+          share: perCounty ? (perCountyRows.length ? perCountyRows.reduce((a, c) => a + (c.share ?? 0), 0) / perCountyRows.length : null) : targetShare(t, latest),
+          counties: perCountyRows,
+          silentCounties: perCounty ? counties.filter((c) => !reported.has(`${measureId}/${t.indicator}/${c.id}`)).map((c) => c.shortName) : [],
+        });
+      }
+    }
+    return out.sort((a, b) => (a.docNumber ?? '').localeCompare(b.docNumber ?? '') || (measures.get(a.measureId)?.no ?? 0) - (measures.get(b.measureId)?.no ?? 0));
+  }
+
+  /**
+   * 考核: a score per lead unit (formula in scoring.ts, weights from config). A unit answers for the
+   * targets of the measures it leads: a county for its own value of a per-county target, any other
+   * unit for the target's overall share (nothing approved counts 0).
+   */
+  async ranking(actor: Actor, filter: TrackingFilter): Promise<RankingRow[]> {
+    const [units, targets, leads] = await Promise.all([this.summary(actor, 'unit', filter), this.targets(actor, filter), this.repo.measureLeads(actor, filter)]);
+    const byMeasure = new Map<string, TargetProgress[]>();
+    for (const t of targets) byMeasure.set(t.measureId, [...(byMeasure.get(t.measureId) ?? []), t]);
+    const shares = new Map<string, number[]>();
+    for (const { measureId, unitId } of leads) {
+      for (const t of byMeasure.get(measureId) ?? []) {
+        const own = t.perCounty ? t.counties.find((c) => c.unitId === unitId) : undefined;
+        const share = own ? (own.share ?? 0) : (t.share ?? 0);
+        shares.set(unitId, [...(shares.get(unitId) ?? []), share]);
+      }
+    }
+    const w = this.config.tracking.ranking;
+    const rows = units.rows.map((u) => {
+      const list = shares.get(u.key);
+      const tShare = list && list.length ? list.reduce((a, b) => a + b, 0) / list.length : null;
+      const breakdown = score({ onTimeRate: u.onTimeRate, targetShare: tShare, overdueWorkingDays: u.overdueWorkingDays, returnedSubmissions: u.returnedSubmissions }, w);
+      return {
+        rank: 0,
+        unitId: u.key,
+        name: u.label,
+        tasks: u.tasks,
+        reportsDue: u.reportsDue,
+        reportsOnTime: u.reportsOnTime,
+        onTimeRate: u.onTimeRate,
+        overdueTasks: u.overdueTasks,
+        overdueWorkingDays: u.overdueWorkingDays,
+        targetShare: tShare,
+        returnedSubmissions: u.returnedSubmissions,
+        breakdown,
+        score: breakdown.score,
+      };
+    });
+    rows.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name, 'zh-CN'));
+    // Equal scores share a rank (1, 2, 2, 4).
+    rows.forEach((r, i) => (r.rank = i > 0 && rows[i - 1].score === r.score ? rows[i - 1].rank : i + 1));
+    return rows;
+  }
+
+  async overdue(actor: Actor, filter: TrackingFilter, limit: number): Promise<OverdueTaskRow[]> {
+    const { today } = await this.dates();
+    return this.repo.overdueTasks(actor, filter, today, limit);
+  }
+
+  async escalations(actor: Actor, filter: TrackingFilter, minLevel = 1): Promise<EscalationRow[]> {
+    return this.repo.escalations(actor, filter, minLevel);
+  }
+
+  /** 情况通报 for a period: the numbers, the units with overdue or missed items, level-3 escalations, the ranking. */
+  async bulletin(actor: Actor, filter: TrackingFilter & { period: string }): Promise<BulletinData> {
+    const [all, units, escalations, ranking, { today }] = await Promise.all([
+      this.summary(actor, 'all', filter),
+      this.summary(actor, 'unit', filter),
+      this.repo.escalations(actor, filter, 3),
+      this.ranking(actor, filter),
+      this.dates(),
+    ]);
+    const empty = this.toRow(
+      { key: 'all', total: 0, byState: { assigned: 0, accepted: 0, in_progress: 0, completion_requested: 0, closed: 0, suspended: 0 }, lights: [0, 0, 0], light: 0, overdueTasks: 0, reportsDue: 0, reportsOnTime: 0, missedReports: 0, returnedSubmissions: 0, openEscalations: 0, closedTasks: 0 },
+      { label: '全部', detail: null },
+      { start: 0, close: 0, due: 0 },
+      0,
+    );
+    return {
+      period: filter.period,
+      generatedOn: today,
+      filter,
+      totals: all.rows[0] ?? empty,
+      laggingUnits: units.rows.filter((u) => u.overdueTasks > 0 || u.missedReports > 0),
+      escalations,
+      ranking,
+      weights: this.config.tracking.ranking,
+    };
+  }
+}
+
+function memo<A, R>(f: (a: A) => R): (a: A) => R {
+  const cache = new Map<A, R>();
+  return (a) => {
+    if (!cache.has(a)) cache.set(a, f(a));
+    return cache.get(a) as R;
+  };
+}
