@@ -6,6 +6,7 @@ import { AddCustomReportDates1764201600000 } from './1764201600000-AddCustomRepo
 import { CreateOutboxAndNotifications1764288000000 } from './1764288000000-CreateOutboxAndNotifications';
 import { CreateReminderDeliveries1764374400000 } from './1764374400000-CreateReminderDeliveries';
 import { CreateEscalations1764460800000 } from './1764460800000-CreateEscalations';
+import { AddTaskListPaging1764700000000 } from './1764700000000-AddTaskListPaging';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [CreateRegistryAndAccounts1763856000000, CreateDocumentsAndTasks1763942400000, CreateCalendarDays1764028800000, CreateWorkflow1764115200000, AddCustomReportDates1764201600000, CreateOutboxAndNotifications1764288000000, CreateReminderDeliveries1764374400000, CreateEscalations1764460800000];
+export const MIGRATIONS = [CreateRegistryAndAccounts1763856000000, CreateDocumentsAndTasks1763942400000, CreateCalendarDays1764028800000, CreateWorkflow1764115200000, AddCustomReportDates1764201600000, CreateOutboxAndNotifications1764288000000, CreateReminderDeliveries1764374400000, CreateEscalations1764460800000, AddTaskListPaging1764700000000];

@@ -25,6 +25,20 @@ export function taskScopeSql(actor: Actor, firstParam: number, alias = 't'): { s
   return { sql: `exists (select 1 from task_units tu where tu.task_id = ${alias}.id and tu.unit_id = $${firstParam})`, params: [actor.unitId] };
 }
 
+/** The `task_counts` key under which all tasks are counted. */
+export const ALL_TASKS_COUNT_KEY = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The `task_counts` row holding the number of tasks in the actor's whole scope, or null when no
+ * counter covers it (city users: a task may involve several units of one city). The same rule as
+ * `taskScopeSql`: all tasks, or the tasks of the actor's unit.
+ */
+export function taskScopeCountKey(actor: Actor): string | null {
+  if (seesAllTasks(actor)) return ALL_TASKS_COUNT_KEY;
+  if (actor.cityId && (actor.unitKind === 'city_bureau' || actor.unitKind === 'city_government')) return null;
+  return actor.unitId;
+}
+
 /** The actor's relation to a task, from its units (unit id -> role, and each unit's parent). */
 export function relationTo(actor: Actor, units: { unitId: string; role: 'lead' | 'cooperating'; parentId: string | null }[]): TaskRelation {
   if (hasRole(actor, 'coordinator')) return 'coordinator';

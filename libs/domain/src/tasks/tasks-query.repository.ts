@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../accounts/actor';
-import { relationTo, taskScopeSql, type TaskRelation } from './task-scope';
+import { relationTo, taskScopeCountKey, taskScopeSql, type TaskRelation } from './task-scope';
 import { TaskEntity, type TaskStatus } from './task.entity';
 
 export interface TaskUnitRow {
@@ -89,18 +89,20 @@ export class TasksQueryRepository {
     if (filter.unitId) add('exists (select 1 from task_units f where f.task_id = t.id and f.unit_id = ?)', filter.unitId);
     if (filter.overdueOn) add(`t.status not in ('closed', 'suspended') and t.due_on < ?`, filter.overdueOn);
     const clause = where.join(' and ');
-    const total: { n: string }[] = await this.dataSource.query(`select count(*) as n from tasks t where ${clause}`, params);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `select t.id, t.title, t.status, t.due_on::text as due_on, t.document_id, t.measure_id, t.version,
-              array(select u.short_name from task_units l join units u on u.id = l.unit_id
-                     where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
-         from tasks t where ${clause}
-        order by t.due_on nulls last, t.id
-        limit ${filter.limit} offset ${filter.offset}`,
+    // Units' names only for the page's rows: in the select list of the inner query they would be computed for the skipped rows too.
+    const page: Promise<Record<string, unknown>[]> = this.dataSource.query(
+      `select p.*, array(select u.short_name from task_units l join units u on u.id = l.unit_id
+                          where l.task_id = p.id and l.role = 'lead' order by u.short_name) as leads
+         from (select t.id, t.title, t.status, t.due_on::text as due_on, t.due_on as due_sort, t.document_id, t.measure_id, t.version
+                 from tasks t where ${clause}
+                order by t.due_on nulls last, t.id
+                limit ${filter.limit} offset ${filter.offset}) p
+        order by p.due_sort nulls last, p.id`,
       params,
     );
+    const [total, rows] = await Promise.all([this.countFor(where.length === 1 ? taskScopeCountKey(actor) : null, clause, params), page]);
     return {
-      total: Number(total[0].n),
+      total,
       items: rows.map((r) => ({
         id: r.id as string,
         title: r.title as string,
@@ -112,5 +114,18 @@ export class TasksQueryRepository {
         leads: r.leads as string[],
       })),
     };
+  }
+
+  /**
+   * The list's total: one row of `task_counts` when the list is the actor's whole scope (no filter)
+   * and a counter covers it (decision 46), else an exact count.
+   */
+  private async countFor(countKey: string | null, clause: string, params: unknown[]): Promise<number> {
+    if (countKey) {
+      const counted: { tasks: number }[] = await this.dataSource.query(`select tasks from task_counts where unit_id = $1`, [countKey]);
+      return counted[0]?.tasks ?? 0;
+    }
+    const exact: { n: string }[] = await this.dataSource.query(`select count(*) as n from tasks t where ${clause}`, params);
+    return Number(exact[0].n);
   }
 }
