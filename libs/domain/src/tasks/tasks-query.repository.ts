@@ -89,15 +89,17 @@ export class TasksQueryRepository {
     if (filter.unitId) add('exists (select 1 from task_units f where f.task_id = t.id and f.unit_id = ?)', filter.unitId);
     if (filter.overdueOn) add(`t.status not in ('closed', 'suspended') and t.due_on < ?`, filter.overdueOn);
     const clause = where.join(' and ');
-    // Units' names only for the page's rows: in the select list of the inner query they would be computed for the skipped rows too.
+    // The page's ids first, from (due_on, id) alone (an index-only scan when no filter needs another
+    // column); the rows and their lead units' names only for those ids.
     const page: Promise<Record<string, unknown>[]> = this.dataSource.query(
-      `select p.*, array(select u.short_name from task_units l join units u on u.id = l.unit_id
-                          where l.task_id = p.id and l.role = 'lead' order by u.short_name) as leads
-         from (select t.id, t.title, t.status, t.due_on::text as due_on, t.due_on as due_sort, t.document_id, t.measure_id, t.version
-                 from tasks t where ${clause}
+      `select t.id, t.title, t.status, t.due_on::text as due_on, t.document_id, t.measure_id, t.version,
+              array(select u.short_name from task_units l join units u on u.id = l.unit_id
+                     where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
+         from (select t.id, t.due_on from tasks t where ${clause}
                 order by t.due_on nulls last, t.id
-                limit ${filter.limit} offset ${filter.offset}) p
-        order by p.due_sort nulls last, p.id`,
+                limit ${filter.limit} offset ${filter.offset}) k
+         join tasks t on t.id = k.id
+        order by k.due_on nulls last, k.id`,
       params,
     );
     const [total, rows] = await Promise.all([this.countFor(where.length === 1 ? taskScopeCountKey(actor) : null, clause, params), page]);
