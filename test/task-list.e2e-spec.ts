@@ -79,6 +79,27 @@ describe('GET /api/v1/tasks: totals and pages', () => {
     expect(whole.body.items.every((t: any) => Array.isArray(t.leads) && t.leads.length > 0)).toBe(true);
   });
 
+  it("keeps each task_units row's due date its task's, through due-date changes and reassignment", async () => {
+    const drifted = async (q: (sql: string) => Promise<any[]>) =>
+      Number((await q(`select count(*) as n from task_units tu join tasks t on t.id = tu.task_id where tu.due_on is distinct from t.due_on`))[0].n);
+    expect(await drifted((sql) => db.query(sql))).toBe(0);
+    const runner = db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      const q = (sql: string) => runner.query(sql);
+      await q(`update tasks set due_on = due_on + 30 where id in (select id from tasks order by id limit 20)`);
+      await q(`update task_units set due_on = '2000-01-01' where task_id in (select id from tasks order by id desc limit 3)`); // ignored: copied from the task
+      const [row] = await q(`select task_id, unit_id from task_units order by task_id limit 1`);
+      await q(`delete from task_units where task_id = '${row.task_id}' and unit_id = '${row.unit_id}'`);
+      await q(`insert into task_units (task_id, unit_id, role) values ('${row.task_id}', '${row.unit_id}', 'lead')`);
+      expect(await drifted(q)).toBe(0);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   it('keeps task_counts right through unit changes and deletions, and rolls back with them', async () => {
     const before = await db.query(`select unit_id, tasks from task_counts order by unit_id`);
     const runner = db.createQueryRunner();

@@ -8,14 +8,13 @@
 import Fastify from 'fastify';
 import { Pool } from 'pg';
 
-/** The page query: the tasks a unit leads or cooperates on, in the API's order. */
+/** The page query: the tasks a unit leads or cooperates on, in the API's order (a range of ix_task_units_unit_due). */
 export const BARE_PAGE_SQL = `
   select t.id, t.title, t.status, t.due_on::text as due_on, t.document_id, t.measure_id, t.version,
          array(select u.short_name from task_units l join units u on u.id = l.unit_id
                 where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
-    from (select t.id, t.due_on from tasks t
-           where exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = $1)
-           order by t.due_on nulls last, t.id
+    from (select s.task_id as id, s.due_on from task_units s where s.unit_id = $1
+           order by s.due_on nulls last, s.task_id
            limit $2 offset $3) k
     join tasks t on t.id = k.id
    order by k.due_on nulls last, k.id`;

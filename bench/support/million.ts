@@ -322,12 +322,13 @@ async function load(c: Client, o: LoadOptions, log: (line: string) => void): Pro
        from bplan b`,
     [o.today, coordinator],
   );
+  // due_on is written here: the load runs without the trigger that copies it from the task.
   await step(
     'task_units',
-    `insert into task_units (task_id, unit_id, role)
-     select id, lead1, 'lead' from bplan
-     union all select id, lead2, 'lead' from bplan where lead2 is not null
-     union all select id, coop, 'cooperating' from bplan where coop is not null`,
+    `insert into task_units (task_id, unit_id, role, due_on)
+     select id, lead1, 'lead', due from bplan
+     union all select id, lead2, 'lead', due from bplan where lead2 is not null
+     union all select id, coop, 'cooperating', due from bplan where coop is not null`,
   );
 
   // Every period a task's cycle has between the publish date and the due date, due the 5th working day after it ends.

@@ -25,6 +25,34 @@ export function taskScopeSql(actor: Actor, firstParam: number, alias = 't'): { s
   return { sql: `exists (select 1 from task_units tu where tu.task_id = ${alias}.id and tu.unit_id = $${firstParam})`, params: [actor.unitId] };
 }
 
+/** Rows a task list reads (`from`, with the scope in `where`) and its order, by due date then id. */
+export interface TaskListSource {
+  /** The rows, without `tasks t` when the scope does not need it. */
+  from: string;
+  /** The rows joined to `tasks t`, for conditions on task columns. */
+  fromWithTasks: string;
+  where: string;
+  params: unknown[];
+  /** Columns holding the task's id and due date in `from`, for the page's keys and order. */
+  id: string;
+  dueOn: string;
+}
+
+/**
+ * The task list's row source for the actor. For an actor scoped to one unit it is that unit's
+ * `task_units` rows joined to their tasks (exactly the tasks `taskScopeSql` admits, one row each by
+ * the primary key), ordered through `task_units.due_on` so a page is a range of one index
+ * (decision 46); for everyone else, `tasks t` under `taskScopeSql`.
+ */
+export function taskListSourceSql(actor: Actor, firstParam: number): TaskListSource {
+  const key = taskScopeCountKey(actor);
+  if (key && key !== ALL_TASKS_COUNT_KEY) {
+    return { from: 'task_units s', fromWithTasks: 'task_units s join tasks t on t.id = s.task_id', where: `s.unit_id = $${firstParam}`, params: [key], id: 's.task_id', dueOn: 's.due_on' };
+  }
+  const scope = taskScopeSql(actor, firstParam);
+  return { from: 'tasks t', fromWithTasks: 'tasks t', where: scope.sql, params: scope.params, id: 't.id', dueOn: 't.due_on' };
+}
+
 /** The `task_counts` key under which all tasks are counted. */
 export const ALL_TASKS_COUNT_KEY = '00000000-0000-0000-0000-000000000000';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../accounts/actor';
-import { relationTo, taskScopeCountKey, taskScopeSql, type TaskRelation } from './task-scope';
+import { relationTo, taskListSourceSql, taskScopeCountKey, taskScopeSql, type TaskRelation } from './task-scope';
 import { TaskEntity, type TaskStatus } from './task.entity';
 
 export interface TaskUnitRow {
@@ -77,9 +77,9 @@ export class TasksQueryRepository {
   async list(actor: Actor, filter: TaskListFilter): Promise<{ items: TaskListRow[]; total: number }> {
     const params: unknown[] = [];
     const where: string[] = [];
-    const scope = taskScopeSql(actor, 1);
-    params.push(...scope.params);
-    where.push(scope.sql);
+    const source = taskListSourceSql(actor, 1);
+    params.push(...source.params);
+    where.push(source.where);
     const add = (sql: string, value: unknown): void => {
       params.push(value);
       where.push(sql.replaceAll('?', `$${params.length}`));
@@ -89,20 +89,21 @@ export class TasksQueryRepository {
     if (filter.unitId) add('exists (select 1 from task_units f where f.task_id = t.id and f.unit_id = ?)', filter.unitId);
     if (filter.overdueOn) add(`t.status not in ('closed', 'suspended') and t.due_on < ?`, filter.overdueOn);
     const clause = where.join(' and ');
-    // The page's ids first, from (due_on, id) alone (an index-only scan when no filter needs another
-    // column); the rows and their lead units' names only for those ids.
+    const from = where.length > 1 ? source.fromWithTasks : source.from;
+    // The page's ids first, from the list's order alone (an index-only scan when no filter needs a
+    // task column); the rows and their lead units' names only for those ids.
     const page: Promise<Record<string, unknown>[]> = this.dataSource.query(
       `select t.id, t.title, t.status, t.due_on::text as due_on, t.document_id, t.measure_id, t.version,
               array(select u.short_name from task_units l join units u on u.id = l.unit_id
                      where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
-         from (select t.id, t.due_on from tasks t where ${clause}
-                order by t.due_on nulls last, t.id
+         from (select ${source.id} as id, ${source.dueOn} as due_on from ${from} where ${clause}
+                order by ${source.dueOn} nulls last, ${source.id}
                 limit ${filter.limit} offset ${filter.offset}) k
          join tasks t on t.id = k.id
         order by k.due_on nulls last, k.id`,
       params,
     );
-    const [total, rows] = await Promise.all([this.countFor(where.length === 1 ? taskScopeCountKey(actor) : null, clause, params), page]);
+    const [total, rows] = await Promise.all([this.countFor(where.length === 1 ? taskScopeCountKey(actor) : null, `${from} where ${clause}`, params), page]);
     return {
       total,
       items: rows.map((r) => ({
@@ -122,12 +123,12 @@ export class TasksQueryRepository {
    * The list's total: one row of `task_counts` when the list is the actor's whole scope (no filter)
    * and a counter covers it (decision 46), else an exact count.
    */
-  private async countFor(countKey: string | null, clause: string, params: unknown[]): Promise<number> {
+  private async countFor(countKey: string | null, fromWhere: string, params: unknown[]): Promise<number> {
     if (countKey) {
       const counted: { tasks: number }[] = await this.dataSource.query(`select tasks from task_counts where unit_id = $1`, [countKey]);
       return counted[0]?.tasks ?? 0;
     }
-    const exact: { n: string }[] = await this.dataSource.query(`select count(*) as n from tasks t where ${clause}`, params);
+    const exact: { n: string }[] = await this.dataSource.query(`select count(*) as n from ${fromWhere}`, params);
     return Number(exact[0].n);
   }
 }
