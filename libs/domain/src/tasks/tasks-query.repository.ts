@@ -90,45 +90,43 @@ export class TasksQueryRepository {
     if (filter.overdueOn) add(`t.status not in ('closed', 'suspended') and t.due_on < ?`, filter.overdueOn);
     const clause = where.join(' and ');
     const from = where.length > 1 ? source.fromWithTasks : source.from;
-    // The page's ids first, from the list's order alone (an index-only scan when no filter needs a
-    // task column); the rows and their lead units' names only for those ids.
-    const page: Promise<Record<string, unknown>[]> = this.dataSource.query(
-      `select t.id, t.title, t.status, t.due_on::text as due_on, t.document_id, t.measure_id, t.version,
-              array(select u.short_name from task_units l join units u on u.id = l.unit_id
-                     where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
-         from (select ${source.id} as id, ${source.dueOn} as due_on from ${from} where ${clause}
-                order by ${source.dueOn} nulls last, ${source.id}
-                limit ${filter.limit} offset ${filter.offset}) k
-         join tasks t on t.id = k.id
-        order by k.due_on nulls last, k.id`,
+    // The total: one row of task_counts when the list is the actor's whole scope (no filter) and a
+    // counter covers it (decision 46), else an exact count.
+    const countKey = where.length === 1 ? taskScopeCountKey(actor) : null;
+    const total = countKey
+      ? `coalesce((select c.tasks from task_counts c where c.unit_id = $${params.push(countKey)}), 0)`
+      : `(select count(*) from ${from} where ${clause})`;
+    // One round trip: the total, left-joined to the page. The page's ids come first, from the list's
+    // order alone (an index-only scan when no filter needs a task column); rows and lead units' names
+    // only for those ids.
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `select n.total, p.*
+         from (select ${total} as total) n
+         left join lateral (
+           select t.id, t.title, t.status, t.due_on::text as due_on, k.due_on as due_sort, t.document_id, t.measure_id, t.version,
+                  array(select u.short_name from task_units l join units u on u.id = l.unit_id
+                         where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
+             from (select ${source.id} as id, ${source.dueOn} as due_on from ${from} where ${clause}
+                    order by ${source.dueOn} nulls last, ${source.id}
+                    limit ${filter.limit} offset ${filter.offset}) k
+             join tasks t on t.id = k.id) p on true
+        order by p.due_sort nulls last, p.id`,
       params,
     );
-    const [total, rows] = await Promise.all([this.countFor(where.length === 1 ? taskScopeCountKey(actor) : null, `${from} where ${clause}`, params), page]);
     return {
-      total,
-      items: rows.map((r) => ({
-        id: r.id as string,
-        title: r.title as string,
-        status: r.status as TaskStatus,
-        dueOn: (r.due_on as string | null) ?? null,
-        documentId: r.document_id as string,
-        measureId: r.measure_id as string,
-        version: r.version as number,
-        leads: r.leads as string[],
-      })),
+      total: Number(rows[0].total),
+      items: rows
+        .filter((r) => r.id !== null)
+        .map((r) => ({
+          id: r.id as string,
+          title: r.title as string,
+          status: r.status as TaskStatus,
+          dueOn: (r.due_on as string | null) ?? null,
+          documentId: r.document_id as string,
+          measureId: r.measure_id as string,
+          version: r.version as number,
+          leads: r.leads as string[],
+        })),
     };
-  }
-
-  /**
-   * The list's total: one row of `task_counts` when the list is the actor's whole scope (no filter)
-   * and a counter covers it (decision 46), else an exact count.
-   */
-  private async countFor(countKey: string | null, fromWhere: string, params: unknown[]): Promise<number> {
-    if (countKey) {
-      const counted: { tasks: number }[] = await this.dataSource.query(`select tasks from task_counts where unit_id = $1`, [countKey]);
-      return counted[0]?.tasks ?? 0;
-    }
-    const exact: { n: string }[] = await this.dataSource.query(`select count(*) as n from ${fromWhere}`, params);
-    return Number(exact[0].n);
   }
 }
