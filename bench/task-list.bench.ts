@@ -13,7 +13,7 @@
  * runs), after a warm-up of each. Prints figures only; asserts nothing.
  *
  * Environment: BENCH_RUNS (3), BENCH_DURATION seconds per measurement (10), BENCH_USER, BENCH_PAGES,
- * BENCH_TASKS (1,000,000).
+ * BENCH_TASKS (1,000,000), BENCH_LOG_LEVEL (the API's LOG_LEVEL, default info).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -158,6 +158,7 @@ async function main(): Promise<void> {
       JWT_SECRET: 'bench-secret-with-enough-length',
       API_HOST: '127.0.0.1',
       API_PORT: String(apiPort),
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     },
     apiPort,
     '/health',
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
     console.log(
       `dataset ${dataset.databaseName}: ${dataset.counts.tasks.toLocaleString('en-US')} tasks, ${dataset.counts.taskUnits.toLocaleString('en-US')} task_units, ${dataset.counts.reportPeriods.toLocaleString('en-US')} report periods (${dataset.built ? `built now in ${dataset.buildSeconds} s` : 'reused'})`,
     );
-    console.log(`user ${username} (${unitName}) sees ${visible.toLocaleString('en-US')} tasks; pages 1-${pages} of ${PAGE}; ${runs} runs of ${duration} s per figure`);
+    console.log(`API LOG_LEVEL ${process.env.BENCH_LOG_LEVEL ?? 'info'}; user ${username} (${unitName}) sees ${visible.toLocaleString('en-US')} tasks; pages 1-${pages} of ${PAGE}; ${runs} runs of ${duration} s per figure`);
 
     const apiRequests = pagedRequests((offset) => `/api/v1/tasks?limit=${PAGE}&offset=${offset}`, pages);
     const bareRequests = pagedRequests((offset) => `/tasks?limit=${PAGE}&offset=${offset}`, pages);
