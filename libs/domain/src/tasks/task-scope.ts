@@ -42,10 +42,19 @@ export interface TaskListSource {
  * The task list's row source for the actor. For an actor scoped to one unit it is that unit's
  * `task_units` rows joined to their tasks (exactly the tasks `taskScopeSql` admits, one row each by
  * the primary key), ordered through `task_units.due_on` so a page is a range of one index
- * (decision 46); for everyone else, `tasks t` under `taskScopeSql`.
+ * (decision 46). City users' lists are driven by the distinct tasks of their city's units' rows.
+ * For everyone else, it is `tasks t` under `taskScopeSql`.
  */
 export function taskListSourceSql(actor: Actor, firstParam: number): TaskListSource {
   const key = taskScopeCountKey(actor);
+  if (!key && actor.cityId) {
+    // The city's tasks are the distinct tasks of its units' task_units rows: the condition of
+    // taskScopeSql, read from the index on task_units instead of tested on every task.
+    // (An array of the city's units, so the planner reads their index ranges instead of joining every row.)
+    const from = `(select distinct s.task_id, s.due_on from task_units s
+                    where s.unit_id = any(array(select u.id from units u where u.id = $${firstParam} or u.parent_id = $${firstParam}))) s`;
+    return { from, fromWithTasks: `${from} join tasks t on t.id = s.task_id`, where: 'true', params: [actor.cityId], id: 's.task_id', dueOn: 's.due_on' };
+  }
   if (key && key !== ALL_TASKS_COUNT_KEY) {
     return { from: 'task_units s', fromWithTasks: 'task_units s join tasks t on t.id = s.task_id', where: `s.unit_id = $${firstParam}`, params: [key], id: 's.task_id', dueOn: 's.due_on' };
   }
