@@ -8,8 +8,9 @@ import { CreateReminderDeliveries1764374400000 } from './1764374400000-CreateRem
 import { CreateEscalations1764460800000 } from './1764460800000-CreateEscalations';
 import { CreateNotificationDelivery1764547200000 } from './1764547200000-CreateNotificationDelivery';
 import { AddDeadlineRules1764633600000 } from './1764633600000-AddDeadlineRules';
+import { AddTaskListPaging1764700000000 } from './1764700000000-AddTaskListPaging';
 import { AddTrackingIndexes1764720000000 } from './1764720000000-AddTrackingIndexes';
 import { CreatePairingsAndForms1764806400000 } from './1764806400000-CreatePairingsAndForms';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [CreateRegistryAndAccounts1763856000000, CreateDocumentsAndTasks1763942400000, CreateCalendarDays1764028800000, CreateWorkflow1764115200000, AddCustomReportDates1764201600000, CreateOutboxAndNotifications1764288000000, CreateReminderDeliveries1764374400000, CreateEscalations1764460800000, CreateNotificationDelivery1764547200000, AddDeadlineRules1764633600000, AddTrackingIndexes1764720000000, CreatePairingsAndForms1764806400000];
+export const MIGRATIONS = [CreateRegistryAndAccounts1763856000000, CreateDocumentsAndTasks1763942400000, CreateCalendarDays1764028800000, CreateWorkflow1764115200000, AddCustomReportDates1764201600000, CreateOutboxAndNotifications1764288000000, CreateReminderDeliveries1764374400000, CreateEscalations1764460800000, CreateNotificationDelivery1764547200000, AddDeadlineRules1764633600000, AddTaskListPaging1764700000000, AddTrackingIndexes1764720000000, CreatePairingsAndForms1764806400000];

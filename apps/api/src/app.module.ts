@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -56,7 +57,8 @@ export class ApiModule {
         JwtModule.registerAsync({
           global: true,
           inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => ({ secret: c.auth.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+          // A KeyObject: given a string, jsonwebtoken tries it as a public key (and throws) on every verify.
+          useFactory: (c: AppConfig) => ({ secret: createSecretKey(Buffer.from(c.auth.jwtSecret)), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
         }),
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         OrganizationsModule,

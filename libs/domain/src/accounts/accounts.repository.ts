@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import type { UnitKind } from '../organizations/unit-kind';
 import { ApiTokenEntity } from './api-token.entity';
+import type { Role } from './role';
 import { UserEntity } from './user.entity';
 
 /** Users and API tokens. */
@@ -15,6 +17,16 @@ export class AccountsRepository {
       .innerJoinAndSelect('u.unit', 'unit')
       .where('u.username = :username', { username })
       .getOne();
+  }
+
+  /** What a request's actor needs, in one plain query: it runs on every authenticated request. */
+  async findActorRow(id: string): Promise<{ id: string; username: string; roles: Role[]; active: boolean; unit: { id: string; kind: UnitKind; parentId: string | null } } | null> {
+    const rows: { id: string; username: string; roles: Role[]; active: boolean; unit_id: string; kind: UnitKind; parent_id: string | null }[] = await this.dataSource.query(
+      `select s.id, s.username, s.roles, s.active, u.id as unit_id, u.kind, u.parent_id from users s join units u on u.id = s.unit_id where s.id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    return r ? { id: r.id, username: r.username, roles: r.roles, active: r.active, unit: { id: r.unit_id, kind: r.kind, parentId: r.parent_id } } : null;
   }
 
   findUser(id: string): Promise<UserEntity | null> {

@@ -51,12 +51,12 @@ export class AccountsService {
 
   /** The actor for a user id taken from a token; fails when the user is gone or disabled. */
   async actorForUserId(userId: string): Promise<Actor> {
-    const user = await this.accounts.findUser(userId);
-    if (!user || !user.active || !user.unit) throw new UnauthenticatedError('AUTH_USER_INACTIVE', '用户不存在或已停用');
+    const user = await this.accounts.findActorRow(userId);
+    if (!user || !user.active) throw new UnauthenticatedError('AUTH_USER_INACTIVE', '用户不存在或已停用');
     return this.actorFor(user, user.unit);
   }
 
-  actorFor(user: UserEntity, unit: UnitEntity): Actor {
+  actorFor(user: Pick<UserEntity, 'id' | 'username' | 'roles'>, unit: Pick<UnitEntity, 'id' | 'kind' | 'parentId'>): Actor {
     const cityId =
       unit.kind === 'city_government' ? unit.id : unit.kind === 'city_bureau' || unit.kind === 'county' ? unit.parentId : null;
     return { userId: user.id, username: user.username, unitId: unit.id, unitKind: unit.kind, cityId, roles: user.roles };

@@ -25,6 +25,57 @@ export function taskScopeSql(actor: Actor, firstParam: number, alias = 't'): { s
   return { sql: `exists (select 1 from task_units tu where tu.task_id = ${alias}.id and tu.unit_id = $${firstParam})`, params: [actor.unitId] };
 }
 
+/** Rows a task list reads (`from`, with the scope in `where`) and its order, by due date then id. */
+export interface TaskListSource {
+  /** The rows, without `tasks t` when the scope does not need it. */
+  from: string;
+  /** The rows joined to `tasks t`, for conditions on task columns. */
+  fromWithTasks: string;
+  where: string;
+  params: unknown[];
+  /** Columns holding the task's id and due date in `from`, for the page's keys and order. */
+  id: string;
+  dueOn: string;
+}
+
+/**
+ * The task list's row source for the actor. For an actor scoped to one unit it is that unit's
+ * `task_units` rows joined to their tasks (exactly the tasks `taskScopeSql` admits, one row each by
+ * the primary key), ordered through `task_units.due_on` so a page is a range of one index
+ * (decision 46). City users' lists are driven by the distinct tasks of their city's units' rows.
+ * For everyone else, it is `tasks t` under `taskScopeSql`.
+ */
+export function taskListSourceSql(actor: Actor, firstParam: number): TaskListSource {
+  const key = taskScopeCountKey(actor);
+  if (!key && actor.cityId) {
+    // The city's tasks are the distinct tasks of its units' task_units rows: the condition of
+    // taskScopeSql, read from the index on task_units instead of tested on every task.
+    // (An array of the city's units, so the planner reads their index ranges instead of joining every row.)
+    const from = `(select distinct s.task_id, s.due_on from task_units s
+                    where s.unit_id = any(array(select u.id from units u where u.id = $${firstParam} or u.parent_id = $${firstParam}))) s`;
+    return { from, fromWithTasks: `${from} join tasks t on t.id = s.task_id`, where: 'true', params: [actor.cityId], id: 's.task_id', dueOn: 's.due_on' };
+  }
+  if (key && key !== ALL_TASKS_COUNT_KEY) {
+    return { from: 'task_units s', fromWithTasks: 'task_units s join tasks t on t.id = s.task_id', where: `s.unit_id = $${firstParam}`, params: [key], id: 's.task_id', dueOn: 's.due_on' };
+  }
+  const scope = taskScopeSql(actor, firstParam);
+  return { from: 'tasks t', fromWithTasks: 'tasks t', where: scope.sql, params: scope.params, id: 't.id', dueOn: 't.due_on' };
+}
+
+/** The `task_counts` key under which all tasks are counted. */
+export const ALL_TASKS_COUNT_KEY = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The `task_counts` row holding the number of tasks in the actor's whole scope, or null when no
+ * counter covers it (city users: a task may involve several units of one city). The same rule as
+ * `taskScopeSql`: all tasks, or the tasks of the actor's unit.
+ */
+export function taskScopeCountKey(actor: Actor): string | null {
+  if (seesAllTasks(actor)) return ALL_TASKS_COUNT_KEY;
+  if (actor.cityId && (actor.unitKind === 'city_bureau' || actor.unitKind === 'city_government')) return null;
+  return actor.unitId;
+}
+
 /** The actor's relation to a task, from its units (unit id -> role, and each unit's parent). */
 export function relationTo(actor: Actor, units: { unitId: string; role: 'lead' | 'cooperating'; parentId: string | null }[]): TaskRelation {
   if (hasRole(actor, 'coordinator')) return 'coordinator';

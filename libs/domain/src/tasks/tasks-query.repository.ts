@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../accounts/actor';
-import { relationTo, taskScopeSql, type TaskRelation } from './task-scope';
+import { relationTo, taskListSourceSql, taskScopeCountKey, taskScopeSql, type TaskRelation } from './task-scope';
 import { TaskEntity, type TaskStatus } from './task.entity';
 
 export interface TaskUnitRow {
@@ -77,9 +77,9 @@ export class TasksQueryRepository {
   async list(actor: Actor, filter: TaskListFilter): Promise<{ items: TaskListRow[]; total: number }> {
     const params: unknown[] = [];
     const where: string[] = [];
-    const scope = taskScopeSql(actor, 1);
-    params.push(...scope.params);
-    where.push(scope.sql);
+    const source = taskListSourceSql(actor, 1);
+    params.push(...source.params);
+    where.push(source.where);
     const add = (sql: string, value: unknown): void => {
       params.push(value);
       where.push(sql.replaceAll('?', `$${params.length}`));
@@ -89,28 +89,44 @@ export class TasksQueryRepository {
     if (filter.unitId) add('exists (select 1 from task_units f where f.task_id = t.id and f.unit_id = ?)', filter.unitId);
     if (filter.overdueOn) add(`t.status not in ('closed', 'suspended') and t.due_on < ?`, filter.overdueOn);
     const clause = where.join(' and ');
-    const total: { n: string }[] = await this.dataSource.query(`select count(*) as n from tasks t where ${clause}`, params);
+    const from = where.length > 1 ? source.fromWithTasks : source.from;
+    // The total: one row of task_counts when the list is the actor's whole scope (no filter) and a
+    // counter covers it (decision 46), else an exact count.
+    const countKey = where.length === 1 ? taskScopeCountKey(actor) : null;
+    const total = countKey
+      ? `coalesce((select c.tasks from task_counts c where c.unit_id = $${params.push(countKey)}), 0)`
+      : `(select count(*) from ${from} where ${clause})`;
+    // One round trip: the total, left-joined to the page. The page's ids come first, from the list's
+    // order alone (an index-only scan when no filter needs a task column); rows and lead units' names
+    // only for those ids.
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `select t.id, t.title, t.status, t.due_on::text as due_on, t.document_id, t.measure_id, t.version,
-              array(select u.short_name from task_units l join units u on u.id = l.unit_id
-                     where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
-         from tasks t where ${clause}
-        order by t.due_on nulls last, t.id
-        limit ${filter.limit} offset ${filter.offset}`,
+      `select n.total, p.*
+         from (select ${total} as total) n
+         left join lateral (
+           select t.id, t.title, t.status, t.due_on::text as due_on, k.due_on as due_sort, t.document_id, t.measure_id, t.version,
+                  array(select u.short_name from task_units l join units u on u.id = l.unit_id
+                         where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
+             from (select ${source.id} as id, ${source.dueOn} as due_on from ${from} where ${clause}
+                    order by ${source.dueOn} nulls last, ${source.id}
+                    limit ${filter.limit} offset ${filter.offset}) k
+             join tasks t on t.id = k.id) p on true
+        order by p.due_sort nulls last, p.id`,
       params,
     );
     return {
-      total: Number(total[0].n),
-      items: rows.map((r) => ({
-        id: r.id as string,
-        title: r.title as string,
-        status: r.status as TaskStatus,
-        dueOn: (r.due_on as string | null) ?? null,
-        documentId: r.document_id as string,
-        measureId: (r.measure_id as string | null) ?? null,
-        version: r.version as number,
-        leads: r.leads as string[],
-      })),
+      total: Number(rows[0].total),
+      items: rows
+        .filter((r) => r.id !== null)
+        .map((r) => ({
+          id: r.id as string,
+          title: r.title as string,
+          status: r.status as TaskStatus,
+          dueOn: (r.due_on as string | null) ?? null,
+          documentId: r.document_id as string,
+          measureId: (r.measure_id as string | null) ?? null,
+          version: r.version as number,
+          leads: r.leads as string[],
+        })),
     };
   }
 }

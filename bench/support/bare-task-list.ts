@@ -1,0 +1,61 @@
+/**
+ * The ceiling of the task-list benchmark: a bare Fastify route that runs one indexed query through
+ * `pg` and returns the same page the API returns for a unit's officer (same rows, same order, same
+ * fields), without authentication, validation, the total count, Nest or request logging.
+ * Run as a child process: DATABASE_URL, PORT and UNIT_ID from the environment; prints
+ * `listening <port>` when ready.
+ */
+import Fastify from 'fastify';
+import { Pool } from 'pg';
+
+/** The page query: the tasks a unit leads or cooperates on, in the API's order (a range of ix_task_units_unit_due). */
+export const BARE_PAGE_SQL = `
+  select t.id, t.title, t.status, t.due_on::text as due_on, t.document_id, t.measure_id, t.version,
+         array(select u.short_name from task_units l join units u on u.id = l.unit_id
+                where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
+    from (select s.task_id as id, s.due_on from task_units s where s.unit_id = $1
+           order by s.due_on nulls last, s.task_id
+           limit $2 offset $3) k
+    join tasks t on t.id = k.id
+   order by k.due_on nulls last, k.id`;
+
+async function main(): Promise<void> {
+  const unitId = process.env.UNIT_ID;
+  if (!unitId || !process.env.DATABASE_URL) throw new Error('DATABASE_URL and UNIT_ID are required');
+  // The same pool size and session time zone as the API's DataSource.
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20, options: '-c timezone=Asia/Shanghai' });
+  const app = Fastify({ logger: false });
+  app.get<{ Querystring: { limit?: string; offset?: string } }>('/tasks', async (req) => {
+    const limit = Math.min(Number(req.query.limit ?? 50) || 50, 200);
+    const offset = Number(req.query.offset ?? 0) || 0;
+    const rows = (await pool.query<Record<string, unknown>>(BARE_PAGE_SQL, [unitId, limit, offset])).rows;
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        status: r.status,
+        dueOn: r.due_on ?? null,
+        documentId: r.document_id,
+        measureId: r.measure_id,
+        version: r.version,
+        leads: r.leads,
+      })),
+      limit,
+      offset,
+    };
+  });
+  const address = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
+  console.log(`listening ${new URL(address).port}`);
+  const stop = (): void => {
+    void app.close().then(() => pool.end()).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
