@@ -32,4 +32,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length' }).env).toBe('production');
   });
+
+  it('takes a CLOCK_START with a zone outside production only', () => {
+    expect(loadConfig({ CLOCK_START: '2026-12-15T10:00:00+08:00' }).clockStart).toBe('2026-12-15T10:00:00+08:00');
+    expect(loadConfig({}).clockStart).toBeNull();
+    expect(() => loadConfig({ CLOCK_START: '2026-12-15 10:00' })).toThrow(/CLOCK_START/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length', CLOCK_START: '2026-12-15T10:00:00Z' })).toThrow(/CLOCK_START/);
+  });
 });

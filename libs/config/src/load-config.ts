@@ -15,7 +15,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KNOWN = new Set(Object.keys(new EnvDto()).concat(['SMTP_URL']));
+const KNOWN = new Set(Object.keys(new EnvDto()).concat(['SMTP_URL', 'CLOCK_START']));
 
 function flatten(errors: ValidationError[]): { variable: string; message: string }[] {
   return errors.map((e) => ({
@@ -39,6 +39,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (dto.NODE_ENV === 'production' && dto.JWT_SECRET === new EnvDto().JWT_SECRET) {
     problems.push({ variable: 'JWT_SECRET', message: '生产环境必须设置自己的密钥' });
   }
+  if (dto.NODE_ENV === 'production' && dto.CLOCK_START) {
+    problems.push({ variable: 'CLOCK_START', message: '生产环境不能改动时钟' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: dto.NODE_ENV as AppConfig['env'],
@@ -48,7 +51,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auth: { jwtSecret: dto.JWT_SECRET, jwtTtlSeconds: dto.JWT_TTL_SECONDS },
     log: { level: dto.LOG_LEVEL, format: dto.LOG_FORMAT as 'json' | 'pretty' },
     connectTimeoutMs: dto.SERVICE_CONNECT_TIMEOUT_MS,
-    worker: { concurrency: dto.WORKER_CONCURRENCY },
+    worker: { concurrency: dto.WORKER_CONCURRENCY, reminderSweepSeconds: dto.REMINDER_SWEEP_SECONDS },
+    clockStart: dto.CLOCK_START ?? null,
     storage: { dir: dto.STORAGE_DIR, uploadMaxBytes: dto.UPLOAD_MAX_BYTES },
     mail: { smtpUrl: dto.SMTP_URL ?? null, from: dto.MAIL_FROM },
     workflow: {
