@@ -9,14 +9,14 @@ import { freshDatabase } from './support/test-db';
  * Nothing lost, nothing twice, for real: the built API and worker run as child processes against
  * real stores, and a store or the worker is broken in the middle of a run. Each test publishes
  * documents (351 county tasks nobody accepts, so each owes a reminder and three escalation levels
- * today), adds 3,000 outbox events, breaks something while the worker is busy, and ends with every
+ * today), adds 1,000 outbox events, breaks something while the worker is busy, and ends with every
  * due reminder, escalation and inbox row there exactly once, counted from PostgreSQL against the
  * recipients the rules name (test/support/chaos.ts). Redis and PostgreSQL are private servers
  * started here when a test flushes or restarts them; the shared ones are never touched.
  */
 const DOCUMENTS = 3;
 const MEASURES = 1;
-const OUTBOX_EVENTS = 3000;
+const OUTBOX_EVENTS = 1000;
 
 const prefix = (label: string): string => `t-chaos-${label}-${randomBytes(3).toString('hex')}`;
 
@@ -28,9 +28,14 @@ describe('chaos: the built worker and API against broken stores', () => {
     return app;
   };
 
-  beforeAll(() => {
+  // One seeded database (registry, calendar, demo users, an officer per county); each test runs on a copy.
+  let seeded: string;
+  beforeAll(async () => {
     for (const f of Object.values(BUILT)) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build (npm test does it)`);
-  });
+    seeded = await freshDatabase('chaos_seeded');
+    await prepareDatabase(seeded);
+  }, 60_000);
+  const copyOfSeeded = (label: string): Promise<string> => freshDatabase(label, new URL(seeded).pathname.slice(1));
   // Child processes and private servers go even when a test fails.
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((a) => a.stop()));
@@ -48,8 +53,7 @@ describe('chaos: the built worker and API against broken stores', () => {
   it('a Redis that loses everything mid-run (FLUSHALL, then a restart) loses nothing and repeats nothing', async () => {
     const redis = await PrivateRedis.start();
     cleanups.push(() => redis.stop());
-    const stores: Stores = { databaseUrl: await freshDatabase('chaos_redis'), redisUrl: redis.url, queuePrefix: prefix('redis') };
-    await prepareDatabase(stores.databaseUrl, false);
+    const stores: Stores = { databaseUrl: await copyOfSeeded('chaos_redis'), redisUrl: redis.url, queuePrefix: prefix('redis') };
     const api = await ApiProcess.start(stores);
     apps.push(api.app);
     expect(await load(api)).toBe(DOCUMENTS);
@@ -74,9 +78,8 @@ describe('chaos: the built worker and API against broken stores', () => {
   }, 120_000);
 
   it('a worker killed with SIGKILL in the middle of a batch, then a new worker: nothing lost, nothing twice', async () => {
-    const stores: Stores = { databaseUrl: await freshDatabase('chaos_kill'), redisUrl: TEST_REDIS_URL, queuePrefix: prefix('kill') };
+    const stores: Stores = { databaseUrl: await copyOfSeeded('chaos_kill'), redisUrl: TEST_REDIS_URL, queuePrefix: prefix('kill') };
     cleanups.push(() => clearQueues(stores.queuePrefix));
-    await prepareDatabase(stores.databaseUrl, false);
     const api = await ApiProcess.start(stores);
     apps.push(api.app);
     expect(await load(api)).toBe(DOCUMENTS);
@@ -106,9 +109,8 @@ describe('chaos: the built worker and API against broken stores', () => {
   it('PostgreSQL restarted under load (immediate, like a crash): the worker and the API carry on, nothing lost or doubled', async () => {
     const cluster = await PrivateCluster.start();
     cleanups.push(() => cluster.stop());
-    const stores: Stores = { databaseUrl: cluster.url('duban_chaos'), redisUrl: TEST_REDIS_URL, queuePrefix: prefix('pg') };
+    const stores: Stores = { databaseUrl: cluster.copyFrom(seeded, 'duban_chaos'), redisUrl: TEST_REDIS_URL, queuePrefix: prefix('pg') };
     cleanups.push(() => clearQueues(stores.queuePrefix));
-    await prepareDatabase(stores.databaseUrl, true);
     const api = await ApiProcess.start(stores);
     apps.push(api.app);
     expect(await load(api)).toBe(DOCUMENTS);
@@ -116,7 +118,7 @@ describe('chaos: the built worker and API against broken stores', () => {
     const worker = track(startWorker(stores));
     await waitFor('the worker to be part-way through', () => count(stores.databaseUrl, `select count(*) as n from escalations`), (n) => n > 0, 30_000, 20);
     // Publishing goes on while the server restarts: some requests fail, none is half-written.
-    const publishing = load(api, DOCUMENTS + 1, 4);
+    const publishing = load(api, DOCUMENTS + 1, 2);
     cluster.restart();
     await publishing;
     const t = await expectExactlyOnce(stores.databaseUrl, apps, 50_000);

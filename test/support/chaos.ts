@@ -50,9 +50,8 @@ export async function count(url: string, text: string, params: unknown[] = []): 
   return Number(row.n);
 }
 
-/** Migrates (unless copied from the migrated template) and seeds (registry, calendar, demo users) with the CLI, then gives every county an officer, so reminders reach many inboxes. */
-export async function prepareDatabase(url: string, migrate: boolean): Promise<void> {
-  if (migrate) runBuilt(BUILT.cli, ['migrate'], { DATABASE_URL: url });
+/** Seeds a migrated database (registry, calendar, demo users) with the CLI, then gives every county an officer, so reminders reach many inboxes. */
+export async function prepareDatabase(url: string): Promise<void> {
   runBuilt(BUILT.cli, ['seed', '--demo'], { DATABASE_URL: url });
   await sql(
     url,

@@ -214,6 +214,15 @@ export class PrivateCluster {
     return res.stdout;
   }
 
+  /** Creates database `name` here as a copy of a database elsewhere (pg_dump piped into psql). */
+  copyFrom(sourceUrl: string, name: string): string {
+    const target = this.url(name);
+    const script = `${this.bin}/createdb -h 127.0.0.1 -p ${this.port} -U postgres ${name} && ${this.bin}/pg_dump --no-owner "${sourceUrl}" | ${this.bin}/psql -q -v ON_ERROR_STOP=1 "${target}"`;
+    const res = spawnSync('bash', ['-o', 'pipefail', '-c', script], { encoding: 'utf8', timeout: 120_000 });
+    if (res.status !== 0) throw new Error(`copying ${sourceUrl} into the private cluster failed: ${res.stderr}`);
+    return target;
+  }
+
   /** `immediate` stops like a crash: sessions are cut, and the next start recovers from the WAL. */
   private pgCtl(action: 'start' | 'stop' | 'restart', mode: 'fast' | 'immediate' = 'immediate'): void {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;

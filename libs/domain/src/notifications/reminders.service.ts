@@ -22,6 +22,10 @@ const ESCALATION_TITLES: Record<number, string> = {
   3: '督办（三级）：逾期 10 个工作日，将纳入情况通报',
 };
 
+/** Obligations per statement, and statements at once, when a sweep sends reminders. */
+const SEND_CHUNK = 5000;
+const SEND_PARALLEL = 3;
+
 const LABELS: Record<ObligationType, string> = { accept: '签收', task_due: '完成任务', period_due: '报送进展' };
 
 interface Obligation {
@@ -64,42 +68,47 @@ export class RemindersService {
       return rung ? [{ ...o, rung }] : [];
     });
     let sent = 0;
-    for (let i = 0; i < due.length; i += 2000) {
-      const chunk = due.slice(i, i + 2000);
-      sent += await this.dataSource.transaction(async (m) => {
-        const rows: { id: string; obligation_type: ObligationType; obligation_id: string; task_id: string; rung: string; due_on: string }[] = await m.query(
-          `insert into reminder_deliveries (obligation_type, obligation_id, task_id, rung, due_on, sent_at)
-           select t, o, k, r, d, $6::timestamptz from unnest($1::varchar[], $2::uuid[], $3::uuid[], $4::varchar[], $5::date[]) as x(t, o, k, r, d)
-           on conflict (obligation_type, obligation_id, rung) do nothing
-           returning id, obligation_type, obligation_id, task_id, rung, due_on::text`,
-          [chunk.map((o) => o.type), chunk.map((o) => o.id), chunk.map((o) => o.taskId), chunk.map((o) => o.rung), chunk.map((o) => o.dueOn), now],
-        );
-        if (rows.length === 0) return 0;
-        const byKey = new Map(chunk.map((o) => [`${o.type}/${o.id}/${o.rung}`, o]));
-        const titles = rows.map((r) => {
-          const o = byKey.get(`${r.obligation_type}/${r.obligation_id}/${r.rung}`);
-          const what = LABELS[r.obligation_type];
-          return r.rung.startsWith('overdue')
-            ? `逾期提醒：${o?.title ?? ''} 应于 ${r.due_on} 前${what}，已逾期`
-            : r.rung === 'day'
-              ? `今日到期：${o?.title ?? ''} 须于今天${what}`
-              : `到期提醒：${o?.title ?? ''} 须于 ${r.due_on} 前${what}（还有 ${r.rung.split(':')[1]} 个工作日）`;
-        });
-        await m.query(
-          `insert into notifications (user_id, delivery_key, kind, title, body, entity_type, entity_id)
-           select us.id, 'reminder-' || d.id, 'reminder.' || d.type, d.title, d.title, 'task', d.task_id::text
-             from unnest($1::uuid[], $2::varchar[], $3::uuid[], $4::text[]) as d(id, type, task_id, title)
-             join task_units tu on tu.task_id = d.task_id and tu.role = 'lead'
-             join users us on us.unit_id = tu.unit_id and us.active and us.roles && array['officer','unit_head']
-           on conflict (user_id, delivery_key) do nothing`,
-          [rows.map((r) => r.id), rows.map((r) => r.obligation_type), rows.map((r) => r.task_id), titles],
-        );
-        return rows.length;
-      });
+    // Chunks are disjoint and each is one transaction, so a few run at once (PostgreSQL does the work on every core).
+    for (let i = 0; i < due.length; i += SEND_CHUNK * SEND_PARALLEL) {
+      const batch = Array.from({ length: SEND_PARALLEL }, (_, k) => due.slice(i + k * SEND_CHUNK, i + (k + 1) * SEND_CHUNK)).filter((c) => c.length);
+      sent += (await Promise.all(batch.map((chunk) => this.send(chunk, now)))).reduce((a, b) => a + b, 0);
     }
     await this.escalate(cal, today, now, due.filter((o) => o.rung.startsWith('overdue')));
     await this.resolveEscalations(now);
     return { sent, skipped: null };
+  }
+
+  /**
+   * Records each rung and writes its inbox rows in one statement (one transaction): only the
+   * delivery rows actually inserted are sent, so a rung already sent by another sweep sends nothing.
+   */
+  private async send(chunk: (Obligation & { rung: string })[], now: Date): Promise<number> {
+    const titles = chunk.map((o) => {
+      const what = LABELS[o.type];
+      return o.rung.startsWith('overdue')
+        ? `逾期提醒：${o.title} 应于 ${o.dueOn} 前${what}，已逾期`
+        : o.rung === 'day'
+          ? `今日到期：${o.title} 须于今天${what}`
+          : `到期提醒：${o.title} 须于 ${o.dueOn} 前${what}（还有 ${o.rung.split(':')[1]} 个工作日）`;
+    });
+    const [{ sent }]: { sent: string }[] = await this.dataSource.query(
+      `with x as (select * from unnest($1::varchar[], $2::uuid[], $3::uuid[], $4::varchar[], $5::date[], $7::text[]) as x(t, o, k, r, d, title)),
+       d as (
+         insert into reminder_deliveries (obligation_type, obligation_id, task_id, rung, due_on, sent_at)
+         select t, o, k, r, d, $6::timestamptz from x
+         on conflict (obligation_type, obligation_id, rung) do nothing
+         returning id, obligation_type, obligation_id, task_id, rung),
+       n as (
+         insert into notifications (user_id, delivery_key, kind, title, body, entity_type, entity_id)
+         select us.id, 'reminder-' || d.id, 'reminder.' || d.obligation_type, x.title, x.title, 'task', d.task_id::text
+           from d join x on x.t = d.obligation_type and x.o = d.obligation_id and x.r = d.rung
+           join task_units tu on tu.task_id = d.task_id and tu.role = 'lead'
+           join users us on us.unit_id = tu.unit_id and us.active and us.roles && array['officer','unit_head']
+         on conflict (user_id, delivery_key) do nothing)
+       select count(*) as sent from d`,
+      [chunk.map((o) => o.type), chunk.map((o) => o.id), chunk.map((o) => o.taskId), chunk.map((o) => o.rung), chunk.map((o) => o.dueOn), now, titles],
+    );
+    return Number(sent);
   }
 
   /** Raises each level an overdue obligation has reached, once; notifies its recipients once. */
