@@ -41,7 +41,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v
       error = e;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${ms} ms waiting for ${what}; last value: ${JSON.stringify(last)}${error ? `; last error: ${String(error)}` : ''}`);
+      throw new Error(`timed out after ${ms} ms waiting for ${what}; last value: ${JSON.stringify(last)}${error ? `; last error: ${error instanceof Error ? error.message : JSON.stringify(error)}` : ''}`);
     }
     await sleep(interval);
   }
