@@ -42,9 +42,8 @@ describe('chaos: the built worker and API against broken stores', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  /** Publishes the documents through the API (the commands write the outbox) and adds the bulk events. */
-  async function load(api: ApiProcess, from = 1, n = DOCUMENTS): Promise<number> {
-    const token = await api.login('coordinator');
+  /** Publishes documents through the API, as the coordinator (the commands write the outbox); returns how many succeeded. */
+  async function load(api: ApiProcess, token: string, from = 1, n = DOCUMENTS): Promise<number> {
     let published = 0;
     for (let no = from; no < from + n; no++) if (await api.publish(token, no, MEASURES)) published++;
     return published;
@@ -56,7 +55,8 @@ describe('chaos: the built worker and API against broken stores', () => {
     const stores: Stores = { databaseUrl: await copyOfSeeded('chaos_redis'), redisUrl: redis.url, queuePrefix: prefix('redis') };
     const api = await ApiProcess.start(stores);
     apps.push(api.app);
-    expect(await load(api)).toBe(DOCUMENTS);
+    const token = await api.login('coordinator');
+    expect(await load(api, token)).toBe(DOCUMENTS);
     await addOutboxEvents(stores.databaseUrl, OUTBOX_EVENTS);
     const worker = track(startWorker(stores));
     // In the middle: some events handled, many relayed into Redis and not yet handled.
@@ -69,7 +69,7 @@ describe('chaos: the built worker and API against broken stores', () => {
     );
     await redis.flushAll();
     // More committed work while Redis is empty, then the server itself dies and comes back empty.
-    expect(await load(api, DOCUMENTS + 1, 1)).toBe(1);
+    expect(await load(api, token, DOCUMENTS + 1, 1)).toBe(1);
     await redis.restart();
     const t = await expectExactlyOnce(stores.databaseUrl, apps);
     expect(worker.output).toContain('Redis lost the job schedulers');
@@ -82,7 +82,8 @@ describe('chaos: the built worker and API against broken stores', () => {
     cleanups.push(() => clearQueues(stores.queuePrefix));
     const api = await ApiProcess.start(stores);
     apps.push(api.app);
-    expect(await load(api)).toBe(DOCUMENTS);
+    const token = await api.login('coordinator');
+    expect(await load(api, token)).toBe(DOCUMENTS);
     await addOutboxEvents(stores.databaseUrl, OUTBOX_EVENTS);
     const first = track(startWorker(stores, 'worker-1'));
     // Killed while the sweep is raising escalations and the fan-out is half done.
@@ -113,13 +114,14 @@ describe('chaos: the built worker and API against broken stores', () => {
     cleanups.push(() => clearQueues(stores.queuePrefix));
     const api = await ApiProcess.start(stores);
     apps.push(api.app);
-    expect(await load(api)).toBe(DOCUMENTS);
+    const token = await api.login('coordinator');
+    expect(await load(api, token)).toBe(DOCUMENTS);
     await addOutboxEvents(stores.databaseUrl, OUTBOX_EVENTS);
     const worker = track(startWorker(stores));
     await waitFor('the worker to be part-way through', () => count(stores.databaseUrl, `select count(*) as n from escalations`), (n) => n > 0, 30_000, 20);
     // Publishing goes on while the server restarts: some requests fail, none is half-written.
-    const publishing = load(api, DOCUMENTS + 1, 2);
-    cluster.restart();
+    const publishing = load(api, token, DOCUMENTS + 1, 2);
+    await cluster.restart();
     await publishing;
     const t = await expectExactlyOnce(stores.databaseUrl, apps, 50_000);
     // Each document is published whole or not at all, whatever the HTTP client saw.

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { REPO_ROOT } from './test-app';
 
@@ -200,7 +201,7 @@ export class PrivateCluster {
     chownSync(dir, uid, gid);
     const cluster = new PrivateCluster(dir, await freePort(), `/usr/lib/postgresql/${version}/bin`);
     cluster.asPostgres('initdb', ['-D', cluster.dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale', 'C.UTF-8', '--no-sync']);
-    cluster.pgCtl('start');
+    cluster.asPostgres('pg_ctl', cluster.pgCtlArgs('start'));
     return cluster;
   }
 
@@ -214,6 +215,15 @@ export class PrivateCluster {
     return res.stdout;
   }
 
+  private pgCtlArgs(action: 'start' | 'stop' | 'restart'): string[] {
+    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+    const args = ['-D', this.dataDir, '-l', join(this.dir, 'server.log'), '-w', '-t', '60'];
+    // `immediate` stops like a crash: sessions are cut, and the next start recovers from the WAL.
+    if (action !== 'start') args.push('-m', 'immediate');
+    if (action !== 'stop') args.push('-o', options);
+    return [...args, action];
+  }
+
   /** Creates database `name` here as a copy of a database elsewhere (pg_dump piped into psql). */
   copyFrom(sourceUrl: string, name: string): string {
     const target = this.url(name);
@@ -223,23 +233,17 @@ export class PrivateCluster {
     return target;
   }
 
-  /** `immediate` stops like a crash: sessions are cut, and the next start recovers from the WAL. */
-  private pgCtl(action: 'start' | 'stop' | 'restart', mode: 'fast' | 'immediate' = 'immediate'): void {
-    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-    const args = ['-D', this.dataDir, '-l', join(this.dir, 'server.log'), '-w', '-t', '60'];
-    if (action !== 'start') args.push('-m', mode);
-    if (action !== 'stop') args.push('-o', options);
-    this.asPostgres('pg_ctl', [...args, action]);
-  }
-
-  /** Restarts the server under whatever load it has: every connection is cut. */
-  restart(): void {
-    this.pgCtl('restart');
+  /**
+   * Restarts the server under whatever load it has: every connection is cut. Asynchronous, so the
+   * test's own requests go on while it happens.
+   */
+  async restart(): Promise<void> {
+    await promisify(execFile)('runuser', ['-u', 'postgres', '--', join(this.bin, 'pg_ctl'), ...this.pgCtlArgs('restart')], { timeout: 60_000 });
   }
 
   stop(): void {
     try {
-      this.pgCtl('stop');
+      this.asPostgres('pg_ctl', this.pgCtlArgs('stop'));
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
     }
