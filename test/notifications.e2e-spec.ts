@@ -2,7 +2,9 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { NotificationsService, OutboxRelayService } from '../libs/domain/src';
+import { QUEUES, QueueProducer, redisOptions } from '../libs/queue/src';
 import { clearQueues, startApi, type TestApi } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -81,5 +83,33 @@ describe('outbox -> BullMQ -> in-app inbox, exactly once', () => {
     const inbox = (await api.request('GET', '/api/v1/notifications?unread=true', { token: officer })).body;
     expect(inbox.items.map((i: any) => i.body).join()).toContain('请补充数据');
     expect((await api.request('POST', '/api/v1/notifications/read-all', { token: officer })).body.count).toBe(inbox.unread);
+  });
+
+  it('delivers an event whose job failed for good: the next re-relay retries that job', async () => {
+    await stopWorker();
+    const [{ id }] = await db.query(
+      `insert into outbox (event, entity_type, entity_id, payload) values ('extension.requested', 'extension', gen_random_uuid()::text, '{"reason":"重试测试"}') returning id::text`,
+    );
+    // Every attempt fails (as while PostgreSQL is down): the job is parked in the failed set under its id.
+    const failing = new Worker(
+      QUEUES.notifications,
+      async () => {
+        throw new UnrecoverableError('PostgreSQL 不可用');
+      },
+      { connection: redisOptions(api.config.redis.url, true), prefix: api.config.redis.queuePrefix },
+    );
+    const queue = api.app.get(QueueProducer).queue(QUEUES.notifications);
+    try {
+      expect(await api.app.get(OutboxRelayService).relayBatch()).toBe(1);
+      await waitFor('the job to fail for good', async () => (await queue.getJob(`outbox-${id}`))?.isFailed(), (v) => v === true);
+    } finally {
+      await failing.close();
+    }
+    // A new worker reconciles at start; its relay finds the failed job and retries it.
+    await startWorker();
+    await waitFor('the event to be processed', async () => (await db.query(`select processed_at from outbox where id = $1`, [id]))[0].processed_at, (v) => v !== null);
+    const coordinators = Number((await db.query(`select count(*) as n from users where active and 'coordinator' = any(roles)`))[0].n);
+    expect(Number((await db.query(`select count(*) as n from notifications where delivery_key = $1`, [`outbox-${id}`]))[0].n)).toBe(coordinators);
+    expect(coordinators).toBeGreaterThan(0);
   });
 });

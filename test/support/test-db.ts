@@ -54,12 +54,12 @@ export async function buildTemplate(): Promise<void> {
   }
 }
 
-/** A fresh database for one test file, copied from the template; returns its URL. */
-export async function freshDatabase(label: string): Promise<string> {
+/** A fresh database for one test file, copied from the template (or another database of this run); returns its URL. */
+export async function freshDatabase(label: string, template = templateDb()): Promise<string> {
   const name = `duban_t${runId()}_${label}_${process.env.JEST_WORKER_ID ?? '0'}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 60);
   await admin(async (c) => {
     await dropDatabase(c, name);
-    await c.query(`create database "${name}" template "${templateDb()}"`);
+    await c.query(`create database "${name}" template "${template}"`);
   });
   return withDatabase(TEST_SERVER_URL, name);
 }

@@ -3,14 +3,14 @@ import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@duban/config';
 import { DeliveriesService, DeliverySenderService } from '@duban/domain';
-import { JOBS, QUEUES, type JobPayloads, type JobsOf } from '@duban/queue';
+import { JOBS, QUEUES, WORKER_OPTIONS, type JobPayloads, type JobsOf } from '@duban/queue';
 
 function assertNever(name: never): never {
   throw new UnrecoverableError(`unknown job ${String(name)}`);
 }
 
 /** The `deliveries` queue: dispatch inbox rows to channels, send mails and webhooks, digests, reconcile. */
-@Processor(QUEUES.deliveries)
+@Processor(QUEUES.deliveries, WORKER_OPTIONS)
 export class DeliveriesProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly deliveries: DeliveriesService,

@@ -1,15 +1,16 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@duban/config';
 import { DeliveriesService } from '@duban/domain';
 import { JOBS, JOB_OPTIONS, QUEUES, QueueProducer } from '@duban/queue';
 
 /**
- * The delivery channels' schedulers, installed at every start (they live in Redis only), and the
- * start-up reconciliation: pending deliveries get their jobs back, undispatched notifications are
- * dispatched, and a digest missed while the worker was down is sent (its key makes it once).
+ * The delivery channels' schedulers and their reconciliation, installed by SchedulesService at
+ * every start and whenever Redis has lost its keys (they live in Redis only): pending deliveries
+ * get their jobs back, undispatched notifications are dispatched, and a digest missed while the
+ * worker was down is sent (its key makes it once).
  */
 @Injectable()
-export class DeliverySchedulesService implements OnApplicationBootstrap {
+export class DeliverySchedulesService {
   private readonly logger = new Logger(DeliverySchedulesService.name);
 
   constructor(
@@ -18,7 +19,7 @@ export class DeliverySchedulesService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async install(): Promise<void> {
     const queue = this.producer.queue(QUEUES.deliveries);
     await queue.upsertJobScheduler('delivery-dispatch', { every: 1_000 }, { name: JOBS.DeliveryDispatch, data: {}, opts: JOB_OPTIONS.DeliveryDispatch });
     await queue.upsertJobScheduler('delivery-reconcile', { every: 60_000 }, { name: JOBS.DeliveryReconcile, data: {}, opts: JOB_OPTIONS.DeliveryReconcile });

@@ -3,14 +3,14 @@ import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@duban/config';
 import { WorkerHeartbeatService } from '@duban/domain';
-import { JOBS, QUEUES, type JobsOf } from '@duban/queue';
+import { JOBS, QUEUES, WORKER_OPTIONS, type JobsOf } from '@duban/queue';
 
 function assertNever(name: never): never {
   throw new UnrecoverableError(`unknown job ${String(name)}`);
 }
 
 /** The `maintenance` queue: worker heartbeats. */
-@Processor(QUEUES.maintenance)
+@Processor(QUEUES.maintenance, WORKER_OPTIONS)
 export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly heartbeat: WorkerHeartbeatService,

@@ -3,14 +3,14 @@ import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@duban/config';
 import { NotificationsService, OutboxRelayService } from '@duban/domain';
-import { JOBS, QUEUES, type JobPayloads, type JobsOf } from '@duban/queue';
+import { JOBS, QUEUES, WORKER_OPTIONS, type JobPayloads, type JobsOf } from '@duban/queue';
 
 function assertNever(name: never): never {
   throw new UnrecoverableError(`unknown job ${String(name)}`);
 }
 
 /** The `notifications` queue: relay the outbox, fan events out into inboxes. */
-@Processor(QUEUES.notifications)
+@Processor(QUEUES.notifications, WORKER_OPTIONS)
 export class NotificationsProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly relay: OutboxRelayService,

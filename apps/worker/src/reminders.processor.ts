@@ -1,14 +1,14 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ProvisionalDatesService, RemindersService, ReportPeriodOpenerService } from '@duban/domain';
-import { JOBS, QUEUES, type JobsOf } from '@duban/queue';
+import { JOBS, QUEUES, WORKER_OPTIONS, type JobsOf } from '@duban/queue';
 
 function assertNever(name: never): never {
   throw new UnrecoverableError(`unknown job ${String(name)}`);
 }
 
 /** The `reminders` queue: the sweep (reminders, 督办, review chasing), opening report periods, recomputing provisional dates. */
-@Processor(QUEUES.reminders)
+@Processor(QUEUES.reminders, WORKER_OPTIONS)
 export class RemindersProcessor extends WorkerHost {
   constructor(
     private readonly reminders: RemindersService,

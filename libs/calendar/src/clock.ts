@@ -27,3 +27,20 @@ export class ManualClock extends Clock {
     this.current = new Date(this.current.getTime() + ms);
   }
 }
+
+/** A clock that starts at a given instant and runs on in real time (demos and tests of the built apps). */
+export class OffsetClock extends Clock {
+  private readonly offsetMs: number;
+  constructor(start: Date | string) {
+    super();
+    this.offsetMs = new Date(start).getTime() - Date.now();
+  }
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
+/** The clock an app runs on: the real one, unless the configuration starts it elsewhere (CLOCK_START). */
+export function clockFromConfig(clockStart: string | null): Clock {
+  return clockStart ? new OffsetClock(clockStart) : new SystemClock();
+}

@@ -4,7 +4,7 @@
  */
 
 /** The source of "now" ({@link Clock}), the real one and the one tests move by hand. */
-export { Clock, ManualClock, SystemClock } from './clock';
+export { Clock, ManualClock, OffsetClock, SystemClock, clockFromConfig } from './clock';
 /** Provides Clock and CalendarService to every module of an app. */
 export { CalendarModule } from './calendar.module';
 

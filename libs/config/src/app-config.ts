@@ -7,7 +7,13 @@ export interface AppConfig {
   readonly auth: { readonly jwtSecret: string; readonly jwtTtlSeconds: number };
   readonly log: { readonly level: string; readonly format: 'json' | 'pretty' };
   readonly connectTimeoutMs: number;
-  readonly worker: { readonly concurrency: number };
+  readonly worker: {
+    readonly concurrency: number;
+    /** How often the reminder and escalation sweep runs. */
+    readonly reminderSweepSeconds: number;
+  };
+  /** Demos and process-level tests: when set, the clock starts at this instant (never in production). */
+  readonly clockStart: string | null;
   readonly storage: { readonly dir: string; readonly uploadMaxBytes: number };
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   /** Mail and webhook deliveries: retries (exponential backoff from `backoffMs`), webhook timeout, daily digest time (Asia/Shanghai). */

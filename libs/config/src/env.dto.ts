@@ -80,6 +80,17 @@ export class EnvDto {
   MAIL_FROM = '督办系统 <duban@localhost>';
 
   @Transform(toInt)
+  @IsInt({ message: '必须是整数（秒）' })
+  @Min(1)
+  @Max(3600)
+  REMINDER_SWEEP_SECONDS = 60;
+
+  /** Demos and process-level tests only: the apps' clock starts at this instant and runs on in real time. */
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { message: '必须是带时区的 ISO 时间，例如 2026-12-15T10:00:00+08:00' })
+  CLOCK_START?: string;
+
+  @Transform(toInt)
   @IsInt({ message: '必须是整数' })
   @Min(1)
   @Max(30)

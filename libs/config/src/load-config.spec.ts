@@ -46,4 +46,11 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['ESCALATION_THRESHOLDS', 'REMINDER_DAYS_BEFORE', 'REMINDER_OVERDUE_EVERY_DAYS', 'REVIEW_ESCALATION_WORKING_DAYS']);
     expect(() => loadConfig({ ESCALATION_THRESHOLDS: '1,3' })).toThrow(/ESCALATION_THRESHOLDS/);
   });
+
+  it('takes a CLOCK_START with a zone outside production only', () => {
+    expect(loadConfig({ CLOCK_START: '2026-12-15T10:00:00+08:00' }).clockStart).toBe('2026-12-15T10:00:00+08:00');
+    expect(loadConfig({}).clockStart).toBeNull();
+    expect(() => loadConfig({ CLOCK_START: '2026-12-15 10:00' })).toThrow(/CLOCK_START/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length', CLOCK_START: '2026-12-15T10:00:00Z' })).toThrow(/CLOCK_START/);
+  });
 });

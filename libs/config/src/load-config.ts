@@ -15,7 +15,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KNOWN = new Set(Object.keys(new EnvDto()).concat(['SMTP_URL']));
+const KNOWN = new Set(Object.keys(new EnvDto()).concat(['SMTP_URL', 'CLOCK_START']));
 
 function flatten(errors: ValidationError[]): { variable: string; message: string }[] {
   return errors.map((e) => ({
@@ -47,6 +47,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (thresholds.some((d, i) => d < 1 || (i > 0 && d <= thresholds[i - 1]))) {
     problems.push({ variable: 'ESCALATION_THRESHOLDS', message: '必须是从小到大、互不相同的正整数，例如 1,3,10' });
   }
+  if (dto.NODE_ENV === 'production' && dto.CLOCK_START) {
+    problems.push({ variable: 'CLOCK_START', message: '生产环境不能改动时钟' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: dto.NODE_ENV as AppConfig['env'],
@@ -56,7 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auth: { jwtSecret: dto.JWT_SECRET, jwtTtlSeconds: dto.JWT_TTL_SECONDS },
     log: { level: dto.LOG_LEVEL, format: dto.LOG_FORMAT as 'json' | 'pretty' },
     connectTimeoutMs: dto.SERVICE_CONNECT_TIMEOUT_MS,
-    worker: { concurrency: dto.WORKER_CONCURRENCY },
+    worker: { concurrency: dto.WORKER_CONCURRENCY, reminderSweepSeconds: dto.REMINDER_SWEEP_SECONDS },
+    clockStart: dto.CLOCK_START ?? null,
     storage: { dir: dto.STORAGE_DIR, uploadMaxBytes: dto.UPLOAD_MAX_BYTES },
     mail: { smtpUrl: dto.SMTP_URL ?? null, from: dto.MAIL_FROM },
     delivery: { attempts: dto.DELIVERY_ATTEMPTS, backoffMs: dto.DELIVERY_BACKOFF_MS, webhookTimeoutMs: dto.WEBHOOK_TIMEOUT_MS, digestAt: dto.DIGEST_AT },

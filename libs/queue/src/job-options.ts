@@ -19,3 +19,10 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   // so the reconciler can enqueue the delivery again if it is still pending (e.g. PostgreSQL was down).
   NotificationDeliver: { attempts: 8, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: { age: 3600 }, removeOnFail: true },
 };
+
+/**
+ * Options of every BullMQ worker. A killed worker's active jobs lose their lock after 15 s and are
+ * found by another worker's stall check (every 5 s), so they run again within about 20 s
+ * (BullMQ's defaults take up to a minute). Handlers are idempotent, so a second run writes nothing.
+ */
+export const WORKER_OPTIONS = { lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;

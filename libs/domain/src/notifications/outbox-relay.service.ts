@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { QueueProducer } from '@duban/queue';
+import { QUEUES, QueueProducer } from '@duban/queue';
 
 /** An event relayed this long ago and still not processed is assumed lost with Redis and relayed again. */
 export const RELAY_RETRY_AFTER_SECONDS = 300;
@@ -19,8 +19,8 @@ export class OutboxRelayService {
 
   async relayBatch(limit = 500): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const rows: { id: string }[] = await m.query(
-        `select id::text from outbox
+      const rows: { id: string; again: boolean }[] = await m.query(
+        `select id::text, relayed_at is not null as again from outbox
           where processed_at is null and (relayed_at is null or relayed_at < now() - make_interval(secs => $2))
           order by outbox.id limit $1 for update skip locked`,
         [limit, RELAY_RETRY_AFTER_SECONDS],
@@ -30,14 +30,34 @@ export class OutboxRelayService {
         'NotificationFanout',
         rows.map((r) => ({ data: { outboxId: r.id }, jobId: `outbox-${r.id}` })),
       );
+      await this.retryFailed(rows.filter((r) => r.again).map((r) => `outbox-${r.id}`));
       await m.query(`update outbox set relayed_at = now() where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
   }
 
-  /** At worker start: whatever was relayed but never processed may have died with Redis; relay it again. */
+  /**
+   * An event relayed long ago and still unprocessed may have a job that failed for good (every
+   * attempt spent while PostgreSQL was down). That job keeps its id in the failed set, so adding it
+   * again does nothing: retry it instead, or the event would never be delivered.
+   */
+  private async retryFailed(jobIds: string[]): Promise<void> {
+    const queue = this.producer.queue(QUEUES.notifications);
+    for (const id of jobIds) {
+      const job = await queue.getJob(id);
+      if (job && (await job.isFailed())) await job.retry('failed');
+    }
+  }
+
+  /**
+   * At worker start, and when Redis lost its keys: whatever was relayed but never processed may
+   * have died with Redis; relay it again at once. `-infinity` (not null) keeps it a re-relay, so a
+   * job of it that failed for good is retried too.
+   */
   async reconcile(): Promise<number> {
-    const res: [unknown, number] = await this.dataSource.query(`update outbox set relayed_at = null where processed_at is null and relayed_at is not null`);
+    const res: [unknown, number] = await this.dataSource.query(
+      `update outbox set relayed_at = '-infinity' where processed_at is null and relayed_at is not null and relayed_at <> '-infinity'`,
+    );
     return res[1];
   }
 }
