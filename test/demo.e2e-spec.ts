@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { Workbook } from 'exceljs';
+import mammoth from 'mammoth';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -94,6 +95,18 @@ describe('npm run demo', () => {
     expect(dataRows).toHaveLength(Number(pairings.n));
     expect(dataRows).toEqual(expect.arrayContaining(['应县←朔城区', '右玉县←平鲁区']));
     expect(out).toContain('关闭征集被拒（HTTP 409）');
+
+    // The ledger and the bulletin, as downloaded from the API: one ledger row per measure task (form and visit tasks are not in the ledger yet), the bulletin names the missed reports.
+    const ledger = new Workbook();
+    await ledger.xlsx.readFile(join(outDir, '督办台账.xlsx'));
+    const [tasks] = await query<{ n: string }>(`select count(*) as n from tasks where origin = 'measure'`);
+    const ledgerSheet = ledger.worksheets[0];
+    expect(ledgerSheet.getRow(1).getCell(1).text).toMatch(/[\u4e00-\u9fa5]/);
+    expect(ledgerSheet.actualRowCount - 1).toBe(Number(tasks.n));
+    const bulletin = (await mammoth.extractRawText({ path: join(outDir, '情况通报-2026-11.docx') })).value;
+    expect(bulletin).toContain('政策落实情况通报（2026-11）');
+    expect(bulletin).toContain('三级督办事项');
+    expect(out).toMatch(/考核排名（前 5 名与末 3 名/);
   }, 600_000);
 
   it('says which store is missing and how to start it, and exits non-zero', () => {

@@ -142,6 +142,8 @@ export interface Tally {
   notifications: number;
   /** Delivery keys whose inbox rows differ from the recipients the rules name (missing or extra). */
   inboxMismatches: number;
+  /** Report periods of open tasks that have started but were not opened (their notice not sent). */
+  unopenedPeriods: number;
 }
 
 /**
@@ -167,7 +169,9 @@ export async function tally(url: string): Promise<Tally> {
        select distinct 'outbox-' || o.id, lu.user_id from outbox o join tasks t on t.document_id::text = o.entity_id
          join lead_users lu on lu.task_id = t.id where o.event = 'document.published' and o.processed_at is not null
        union all
-       select 'outbox-' || o.id, c.id from outbox o cross join coordinators c where o.event = 'extension.requested' and o.processed_at is not null),
+       select 'outbox-' || o.id, c.id from outbox o cross join coordinators c where o.event = 'extension.requested' and o.processed_at is not null
+       union all
+       select 'period-open-' || p.id, lu.user_id from report_periods p join lead_users lu on lu.task_id = p.task_id where p.opened_at is not null),
      mismatches as (
        select coalesce(e.key, n.delivery_key) from expected e full join notifications n on n.delivery_key = e.key and n.user_id = e.user_id
         where e.key is null or n.id is null)
@@ -182,7 +186,9 @@ export async function tally(url: string): Promise<Tally> {
               + (select count(*) from escalations e where e.obligation_type <> 'accept' or e.obligation_id not in (select id from overdue)) as "wrongEscalations",
             (select count(*) from outbox where processed_at is null) as "unprocessedOutbox",
             (select count(*) from notifications) as notifications,
-            (select count(*) from mismatches) as "inboxMismatches"`,
+            (select count(*) from mismatches) as "inboxMismatches",
+            (select count(*) from report_periods p join tasks t on t.id = p.task_id
+              where p.opened_at is null and p.starts_on <= $1::date and t.status in ('assigned', 'accepted', 'in_progress')) as "unopenedPeriods"`,
     [TODAY],
   );
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as unknown as Tally;
@@ -197,7 +203,8 @@ export function complete(t: Tally): boolean {
     t.wrongDeliveries === 0 &&
     t.wrongEscalations === 0 &&
     t.unprocessedOutbox === 0 &&
-    t.inboxMismatches === 0
+    t.inboxMismatches === 0 &&
+    t.unopenedPeriods === 0
   );
 }
 

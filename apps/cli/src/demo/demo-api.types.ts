@@ -89,3 +89,30 @@ export interface Escalation {
   level: number;
   dueOn: string;
 }
+
+export type Light = 'green' | 'yellow' | 'red';
+
+export interface SummaryRow {
+  key: string;
+  label: string;
+  tasks: number;
+  byState: Record<string, number>;
+  lights: Record<Light, number>;
+  light: Light;
+  overdueTasks: number;
+  missedReports: number;
+  openEscalations: number;
+  onTimeRate: number | null;
+  closedTasks: number;
+}
+
+export interface Summary {
+  today: string;
+  rows: SummaryRow[];
+}
+
+export interface RankingRow {
+  rank: number;
+  name: string;
+  breakdown: { score: number };
+}
