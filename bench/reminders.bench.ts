@@ -21,7 +21,6 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type {} from '@fastify/multipart';
 import { Queue, Worker } from 'bullmq';
-import { Client } from 'pg';
 import { ApiModule } from '../apps/api/src/app.module';
 import { CalendarService, ManualClock } from '../libs/calendar/src';
 import { loadConfig } from '../libs/config/src';
@@ -30,6 +29,7 @@ import { DocumentsService, SeedService } from '../libs/domain/src';
 import { QUEUES, redisOptions } from '../libs/queue/src';
 import { toChineseNumeral } from '../libs/policy-parser/src';
 import { buildTemplate, dropRunDatabases, freshDatabase, runId, TEST_SERVER_URL } from '../test/support/test-db';
+import { median, withClient } from './support/bench-context';
 
 process.env.DUBAN_TEST_RUN ??= `bench${process.pid}`;
 
@@ -50,16 +50,6 @@ interface RunFigures {
   rssPeakMb: number;
   noopMs: number;
   addBulkMs: number;
-}
-
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 const scalar = async (url: string, text: string): Promise<number> => withClient(url, async (c) => Number((await c.query<{ n: string }>(text)).rows[0].n));
@@ -197,10 +187,6 @@ async function timeNoop(run: number): Promise<Pick<RunFigures, 'noopMs' | 'addBu
   return { noopMs, addBulkMs };
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const spread = (xs: number[], digits = 0): string => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 const perSecond = (ms: number): number => OBLIGATIONS / (ms / 1000);
 
