@@ -85,6 +85,10 @@ async function prepareBase(): Promise<string> {
   }
   // The publish's own event is not part of the burst: mark it handled so the worker relays nothing.
   await scalar(url, `with u as (update outbox set processed_at = now() returning 1) select count(*) as n from u`);
+  // Nor is the opening of the report periods that had started at publish (the worker opens them at start).
+  await scalar(url, `with u as (update report_periods set opened_at = now() where starts_on <= '2026-11-26' returning 1) select count(*) as n from u`);
+  // Statistics, as autovacuum keeps them on a live database; each copy inherits them with the catalog.
+  await withClient(url, (c) => c.query('analyze'));
   const tasks = await scalar(url, `select count(*) as n from tasks where status = 'assigned' and accept_due_on = '2026-11-26'`);
   if (tasks !== OBLIGATIONS) throw new Error(`the base database has ${tasks} tasks due for acceptance on 2026-11-26, not ${OBLIGATIONS}`);
   return new URL(url).pathname.slice(1);
