@@ -69,7 +69,7 @@ describe('status board page', () => {
     expect(header).toEqual(['举措', '举措状态', '省财政厅', '省农业农村厅']);
     const overdueRow = grid.locator('tbody tr', { hasText: '（二）' });
     await expectText(overdueRow.locator('th[scope="row"]'), '看板〔2026〕1号（二）');
-    expect(await overdueRow.locator('td').allTextContents()).toEqual(['红 已逾期', '红 已逾期 逾期1项', '—']);
+    expect(await overdueRow.locator('td').allTextContents()).toEqual(['红 逾期或督办', '红 逾期或督办 逾期1项', '—']);
     const onTrack = grid.locator('tbody tr', { hasText: '（一）' });
     expect(await onTrack.locator('td').allTextContents()).toEqual(['绿 正常推进', '—', '绿 正常推进']);
 
@@ -93,10 +93,10 @@ describe('status board page', () => {
     await page.getByLabel('密码').fill('Duban@2026');
     await page.getByRole('button', { name: '登录' }).click();
     await page.locator('#grid table').waitFor();
-    await expectText(page.locator('#figures'), '红 已逾期1');
+    await expectText(page.locator('#figures'), '红 逾期或督办1');
     // （一） falls overdue: the next poll (every 5 s here) turns it red.
     await api.app.get(DataSource).query(`update tasks set due_on = '2026-11-20' where title like '（一）%'`);
-    await page.locator('#figures', { hasText: '红 已逾期2' }).waitFor({ timeout: 15_000 });
+    await page.locator('#figures', { hasText: '红 逾期或督办2' }).waitFor({ timeout: 15_000 });
   }, 60_000);
 
   it('shows a unit officer their own tasks and no ranking', async () => {

@@ -73,7 +73,10 @@ function expectedSummary(raw: Raw, cal: WorkingCalendar, dim: string, filter: Fi
   const out: Record<string, Record<string, any>> = {};
   for (const t of tasks) {
     const open = t.status !== 'closed' && t.status !== 'suspended';
-    const light = !open || !t.due_on ? 'green' : t.due_on < TODAY ? 'red' : t.due_on <= warnUntil ? 'yellow' : 'green';
+    const overdue = open && !!t.due_on && t.due_on < TODAY;
+    // Red when overdue, or when an open 督办 of level 2 or above is on the task (issue 5).
+    const escalatedToProvince = raw.escalations.some((e) => e.task_id === t.id && !e.resolved_at && e.level >= 2);
+    const light = !open ? 'green' : overdue || escalatedToProvince ? 'red' : t.due_on && t.due_on <= warnUntil ? 'yellow' : 'green';
     const closedDay = t.closed_at ? shanghaiDay(t.closed_at) : null;
     let due = 0;
     let onTime = 0;
@@ -110,7 +113,7 @@ function expectedSummary(raw: Raw, cal: WorkingCalendar, dim: string, filter: Fi
       r.tasks++;
       r.byState[t.status]++;
       r.lights[light]++;
-      if (light === 'red') {
+      if (overdue) {
         r.overdueTasks++;
         r.overdueWorkingDays += cal.workingDaysBetween(t.due_on!, TODAY);
       }
@@ -250,6 +253,7 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     // One task due in 4 working days, alone in its cell of the grid: the light test moves the clock over it.
     ids.yellow = (await db.query(`select t.id from tasks t join measures m on m.id = t.measure_id where t.document_id = $1 and m.no = 1`, [ids.docB]))[0].id;
     await db.query(`update tasks set status = 'in_progress', due_on = '2026-11-27', closed_at = null, suspended_from = null where id = $1`, [ids.yellow]);
+    await db.query(`delete from escalations where task_id = $1`, [ids.yellow]); // its light follows the due date alone
     raw = await readRaw();
   }, 120_000);
   afterAll(async () => api.close());
@@ -331,6 +335,27 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     clock.set(new Date(at('2026-10-01')));
     expect(await lightOf()).toBe('green');
     clock.set(new Date(at(TODAY)));
+  });
+
+  it('turns a task red while a 督办 of level 2 or above is open on it, whatever its due date', async () => {
+    const task = raw.tasks.find((t) => t.id === ids.yellow)!;
+    const units = raw.taskUnits.filter((tu) => tu.task_id === task.id && tu.role === 'lead').map((tu) => tu.unit_id);
+    const cell = async () => (await get(`/api/v1/tracking/grid?documentId=${task.document_id}`)).body.cells.find((c: any) => c.measureId === task.measure_id && c.unitId === units[0]);
+    expect((await cell()).light).toBe('yellow');
+    const [esc] = await db.query(
+      `insert into escalations (obligation_type, obligation_id, task_id, level, due_on, overdue_working_days, raised_at)
+       values ('period_due', gen_random_uuid(), $1, 2, '2026-11-13', 3, now()) returning id`,
+      [task.id],
+    );
+    try {
+      expect(await cell()).toEqual(expect.objectContaining({ light: 'red', overdueTasks: 0 }));
+      await db.query(`update escalations set level = 1 where id = $1`, [esc.id]);
+      expect((await cell()).light).toBe('yellow'); // level 1 goes to the unit head only
+      await db.query(`update escalations set level = 2, resolved_at = now() where id = $1`, [esc.id]);
+      expect((await cell()).light).toBe('yellow'); // resolved: the light follows the due date again
+    } finally {
+      await db.query(`delete from escalations where id = $1`, [esc.id]);
+    }
   });
 
   it('gives each measure of the grid the worst light of its tasks', async () => {
@@ -443,9 +468,9 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     const col = (name: string) => header.indexOf(name) + 1;
     let red = 0;
     sheet.eachRow((row, n) => {
-      if (n > 1 && row.getCell(col('信号灯')).value === '已逾期') red++;
+      if (n > 1 && row.getCell(col('信号灯')).value === '逾期或督办') red++;
     });
-    expect(red).toBe(expectedSummary(raw, cal, 'all', { documentId: ids.docA }, everything).all.overdueTasks);
+    expect(red).toBe(expectedSummary(raw, cal, 'all', { documentId: ids.docA }, everything).all.lights.red);
 
     const csv = await get(`/api/v1/tracking/ledger?format=csv`, await api.login('shuozhou.officer'));
     expect(csv.status).toBe(200);

@@ -72,7 +72,7 @@ export function boardPage(refreshSeconds: number): string {
 (function () {
   'use strict';
   var REFRESH_MS = ${Math.max(5, refreshSeconds)} * 1000;
-  var LIGHT = { red: '红 已逾期', yellow: '黄 临近截止', green: '绿 正常推进' };
+  var LIGHT = { red: '红 逾期或督办', yellow: '黄 临近截止', green: '绿 正常推进' };
   var KEY = 'duban.board.token';
   var timer = null;
   function $(id) { return document.getElementById(id); }
@@ -128,7 +128,7 @@ export function boardPage(refreshSeconds: number): string {
   }
   function render(summary, grid, overdue, escalations, targets, ranking) {
     var t = summary.rows[0] || { tasks: 0, lights: { green: 0, yellow: 0, red: 0 }, missedReports: 0, openEscalations: 0, onTimeRate: null, avgCloseWorkingDays: null };
-    var figures = [['任务总数', t.tasks], ['绿 正常推进', t.lights.green], ['黄 临近截止', t.lights.yellow], ['红 已逾期', t.lights.red], ['未报送期次', t.missedReports], ['未解除督办', t.openEscalations], ['按时报送率', pct(t.onTimeRate)], ['平均销号用时（工作日）', t.avgCloseWorkingDays == null ? '—' : t.avgCloseWorkingDays]];
+    var figures = [['任务总数', t.tasks], ['绿 正常推进', t.lights.green], ['黄 临近截止', t.lights.yellow], ['红 逾期或督办', t.lights.red], ['未报送期次', t.missedReports], ['未解除督办', t.openEscalations], ['按时报送率', pct(t.onTimeRate)], ['平均销号用时（工作日）', t.avgCloseWorkingDays == null ? '—' : t.avgCloseWorkingDays]];
     $('figures').innerHTML = figures.map(function (f) { return '<li><span>' + esc(f[0]) + '</span><strong>' + esc(f[1]) + '</strong></li>'; }).join('');
     var cell = {};
     grid.cells.forEach(function (c) { cell[c.measureId + ':' + c.unitId] = c; });

@@ -74,7 +74,7 @@ export class LedgerQueryDto extends TrackingQueryDto {
   format?: 'xlsx' | 'csv';
 }
 
-const LIGHT = { enum: ['green', 'yellow', 'red'], description: 'green 正常推进；yellow 临近截止（预警窗口内）；red 已逾期' };
+const LIGHT = { enum: ['green', 'yellow', 'red'], description: 'green 正常推进；yellow 临近截止（预警窗口内）；red 逾期，或有二级以上督办未解除' };
 
 class ByStateDto {
   @ApiProperty() assigned: number;

@@ -19,7 +19,7 @@ function sections(b: BulletinData): Section[] {
       heading: '一、总体情况',
       paragraphs: [
         `截至${b.generatedOn}，纳入督办的任务共${t.tasks}项，其中已销号${t.byState.closed}项、办理中${t.byState.in_progress + t.byState.accepted}项、待签收${t.byState.assigned}项、申请办结${t.byState.completion_requested}项、挂起${t.byState.suspended}项。`,
-        `信号灯：正常推进${t.lights.green}项，临近截止${t.lights.yellow}项，已逾期${t.lights.red}项。本期（${b.period}）应报送${t.reportsDue}期次，按时报送${t.reportsOnTime}期次，按时报送率${pct(t.onTimeRate)}，未报送${t.missedReports}期次；未解除督办${t.openEscalations}项。` +
+        `信号灯：正常推进${t.lights.green}项，临近截止${t.lights.yellow}项，红灯（逾期或省级督办）${t.lights.red}项。本期（${b.period}）应报送${t.reportsDue}期次，按时报送${t.reportsOnTime}期次，按时报送率${pct(t.onTimeRate)}，未报送${t.missedReports}期次；未解除督办${t.openEscalations}项。` +
           (t.avgCloseWorkingDays === null ? '' : `本期销号任务平均用时${t.avgCloseWorkingDays}个工作日。`),
       ],
     },

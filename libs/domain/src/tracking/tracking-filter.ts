@@ -71,10 +71,21 @@ export function checkTrackingFilter(filter: TrackingFilter): void {
   }
 }
 
-/** A task's light as SQL: 0 green, 1 yellow (due by `warnUntil`), 2 red (overdue), from placeholders of today and the warning date. */
+/**
+ * A task's light as SQL: 0 green, 1 yellow (due by `warnUntil`), 2 red: overdue, or carrying an open
+ * 督办 of level 2 or above (a missed report or acceptance escalated to the provincial list turns
+ * the task red, issue 5), from placeholders of today and the warning date.
+ */
 export function lightSql(task: string, today: string, warnUntil: string): string {
-  return `case when ${task}.status in ('closed', 'suspended') or ${task}.due_on is null then 0
-               when ${task}.due_on < ${today}::date then 2 when ${task}.due_on <= ${warnUntil}::date then 1 else 0 end`;
+  return `case when ${task}.status in ('closed', 'suspended') then 0
+               when ${task}.due_on < ${today}::date then 2
+               when exists (select 1 from escalations esc where esc.task_id = ${task}.id and esc.resolved_at is null and esc.level >= 2) then 2
+               when ${task}.due_on <= ${warnUntil}::date then 1 else 0 end`;
+}
+
+/** Whether an open task is past its own due date (the overdue figures; a light may be red for an escalation too). */
+export function overdueSql(task: string, today: string): string {
+  return `(${task}.status not in ('closed', 'suspended') and ${task}.due_on < ${today}::date)`;
 }
 
 /**

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../accounts/actor';
 import { TASK_STATUSES, type TaskStatus } from '../tasks/task.entity';
-import { lightSql, periodRange, reportFiguresSql, SqlParams, trackingWhere, type TrackingFilter } from './tracking-filter';
+import { lightSql, overdueSql, periodRange, reportFiguresSql, SqlParams, trackingWhere, type TrackingFilter } from './tracking-filter';
 
 /** What a summary row is grouped by. `all` is one row for everything in scope. */
 export const SUMMARY_DIMENSIONS = ['document', 'measure', 'unit', 'city', 'county', 'all'] as const;
 export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number] | 'measure_unit';
 
-/** Task light: 0 green (on track, closed or suspended), 1 yellow (due within the warning window), 2 red (overdue). */
+/** Task light: 0 green (on track, closed or suspended), 1 yellow (due within the warning window), 2 red (overdue, or an open 督办 of level 2 or above). */
 export type LightLevel = 0 | 1 | 2;
 
 export interface AggregateRow {
@@ -64,7 +64,7 @@ export class TrackingRepository {
     const w = params.add(warnUntil);
     const cte = `s as (
       select t.id, t.measure_id, t.document_id, t.status, t.due_on, coalesce(d.published_at, t.created_at) as started_at, t.closed_at,
-             ${lightSql('t', t, w)} as light
+             ${lightSql('t', t, w)} as light, ${overdueSql('t', t)} as overdue
         from tasks t join measures m on m.id = t.measure_id join documents d on d.id = t.document_id
        where ${where})`;
     return { cte, today: t };
@@ -89,7 +89,7 @@ export class TrackingRepository {
     const sql = `
       with ${s},
       f as (
-        select s.id, s.status, s.light, s.closed_at, p.due, p.on_time, p.missed, p.returned, e.open
+        select s.id, s.status, s.light, s.overdue, s.closed_at, p.due, p.on_time, p.missed, p.returned, e.open
           from s
           cross join lateral (${reportFiguresSql('s', t, periodCond)}) p
           cross join lateral (
@@ -98,7 +98,7 @@ export class TrackingRepository {
       k as (${KEY_SQL[dim]})
       select k.key, count(*) as total, ${states},
              count(*) filter (where s.light = 0) as green, count(*) filter (where s.light = 1) as yellow,
-             count(*) filter (where s.light = 2) as red, max(s.light) as light,
+             count(*) filter (where s.light = 2) as red, max(s.light) as light, count(*) filter (where s.overdue) as overdue,
              coalesce(sum(s.due), 0) as due, coalesce(sum(s.on_time), 0) as on_time, coalesce(sum(s.missed), 0) as missed,
              coalesce(sum(s.returned), 0) as returned, coalesce(sum(s.open), 0) as escalations,
              count(*) filter (where ${closed}) as closed
@@ -111,7 +111,7 @@ export class TrackingRepository {
       byState: Object.fromEntries(TASK_STATUSES.map((st) => [st, num(r[`st_${st}`])])) as Record<TaskStatus, number>,
       lights: [num(r.green), num(r.yellow), num(r.red)],
       light: num(r.light) as LightLevel,
-      overdueTasks: num(r.red),
+      overdueTasks: num(r.overdue),
       reportsDue: num(r.due),
       reportsOnTime: num(r.on_time),
       missedReports: num(r.missed),
@@ -137,7 +137,7 @@ export class TrackingRepository {
        union all
        select key, 'close', (closed_at at time zone 'Asia/Shanghai')::date::text, count(*) from ks s where ${closed} group by 1, 3
        union all
-       select key, 'due', due_on::text, count(*) from ks s where light = 2 group by 1, 3`,
+       select key, 'due', due_on::text, count(*) from ks s where overdue group by 1, 3`,
       params.values,
     );
     return rows.map((r) => ({ key: r.key as string, what: r.what as DayCountRow['what'], day: r.day as string, n: num(r.n) }));

@@ -9,7 +9,7 @@ import type { TrackingFilter } from './tracking-filter';
 
 export type Light = 'green' | 'yellow' | 'red';
 const LIGHTS: Light[] = ['green', 'yellow', 'red'];
-export const LIGHT_LABELS: Record<Light, string> = { green: '正常推进', yellow: '临近截止', red: '已逾期' };
+export const LIGHT_LABELS: Record<Light, string> = { green: '正常推进', yellow: '临近截止', red: '逾期或督办' };
 
 export interface SummaryRow {
   key: string;
