@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { addCalendarDays, shanghaiDate, weekdayOf } from '@duban/calendar';
 import type { DocumentView, Extension, Me, Page, Period, PublishResult, Submission, TaskRow, TaskView, UnitRef, UserRow, Versioned } from './demo-api.types';
 import type { DemoHttp } from './demo-http';
 import { DemoPairing } from './demo-pairing';
-import type { DemoStack } from './demo-stack';
+import { officeHour, type DemoStack } from './demo-stack';
 
 const SEEDS = resolve('libs/policy-parser/test/fixtures');
 export const POLICY_FILE = resolve(SEEDS, '000_a562abd291d0ca74.txt');
@@ -52,7 +53,7 @@ export class DemoMonth {
     private readonly stack: DemoStack,
     private readonly say: (line: string) => void,
   ) {
-    this.pairing = new DemoPairing(http, (who, what) => this.act(this.today(), who, what), () => this.today());
+    this.pairing = new DemoPairing(http, (who, what) => this.act(who, what), () => this.today());
   }
 
   /** Steps by date; a date with no step still runs the engine. */
@@ -105,9 +106,9 @@ export class DemoMonth {
 
   async play(): Promise<MonthResult> {
     const script = this.script();
-    for (let date = MONTH.first; date <= MONTH.last; date = nextDay(date)) {
+    for (let date = MONTH.first; date <= MONTH.last; date = addCalendarDays(date, 1)) {
       const before = await this.engineCounts();
-      this.stack.clock.set(`${date}T02:00:00Z`);
+      this.stack.clock.set(officeHour(date));
       for (const step of script[date] ?? []) await step(date);
       await this.stack.dayAt(date);
       const after = await this.engineCounts();
@@ -125,11 +126,11 @@ export class DemoMonth {
     if (policy.status !== 201) throw new Error(`上传政策文件失败：HTTP ${policy.status} ${JSON.stringify(policy.body)}`);
     let draft = policy.body;
     this.policyId = draft.id;
-    this.act('2026-11-02', '协调员', `上传 ${draft.docNumber}：解析出 ${draft.measures.length} 条举措`);
+    this.act('协调员', `上传 ${draft.docNumber}：解析出 ${draft.measures.length} 条举措`);
     // A 2022 document replayed in 2026: deadlines already past move to the demo's year end.
     const past = draft.measures.filter((m) => m.dueOn && m.dueOn < MONTH.first);
     for (const m of past) draft = await this.http.ok<DocumentView>('coordinator', 'PATCH', `/api/v1/documents/${draft.id}/measures/${m.no}`, { version: m.version, dueOn: DEFAULT_DUE_ON });
-    this.act('2026-11-02', '协调员', `${past.length} 条举措的原定时限已过（文件 2022 年印发），按 ${DEFAULT_DUE_ON} 重新布置`);
+    this.act('协调员', `${past.length} 条举措的原定时限已过（文件 2022 年印发），按 ${DEFAULT_DUE_ON} 重新布置`);
     const chosen: string[] = [];
     for (const officer of OFFICERS) {
       const me = await this.http.ok<Me>(officer, 'GET', '/api/v1/me');
@@ -138,9 +139,9 @@ export class DemoMonth {
       chosen.push(m.id);
       draft = await this.http.ok<DocumentView>('coordinator', 'PATCH', `/api/v1/documents/${draft.id}/measures/${m.no}`, { version: m.version, reportingCycle: 'custom', customReportDates: DEMO_REPORT_DATES });
     }
-    this.act('2026-11-02', '协调员', `为 ${chosen.length} 条举措设定半月报送（${DEMO_REPORT_DATES.join('、')}，演示用的短周期）`);
+    this.act('协调员', `为 ${chosen.length} 条举措设定半月报送（${DEMO_REPORT_DATES.join('、')}，演示用的短周期）`);
     const published = await this.http.ok<PublishResult>('coordinator', 'POST', `/api/v1/documents/${draft.id}/publish`, { defaultDueOn: DEFAULT_DUE_ON });
-    this.act('2026-11-02', '协调员', `发布：生成任务 ${published.created} 个（无时限的举措默认 ${DEFAULT_DUE_ON} 前完成）`);
+    this.act('协调员', `发布：生成任务 ${published.created} 个（无时限的举措默认 ${DEFAULT_DUE_ON} 前完成）`);
     for (const officer of OFFICERS) {
       const me = await this.http.ok<Me>(officer, 'GET', '/api/v1/me');
       const mine = (await this.http.ok<Page<Task>>(officer, 'GET', `/api/v1/tasks?documentId=${draft.id}&limit=200`)).items;
@@ -160,7 +161,7 @@ export class DemoMonth {
       view = await this.http.ok<DocumentView>('coordinator', 'PATCH', `/api/v1/documents/${view.id}/measures/${m.no}`, patch);
     }
     const pub = await this.http.ok<PublishResult>('coordinator', 'POST', `/api/v1/documents/${view.id}/publish`, { defaultDueOn: DEFAULT_DUE_ON });
-    this.act('2026-11-02', '协调员', `上传并发布 ${view.docNumber}（主送各市乡村振兴局）：任务 ${pub.created} 个`);
+    this.act('协调员', `上传并发布 ${view.docNumber}（主送各市乡村振兴局）：任务 ${pub.created} 个`);
   }
 
   /**
@@ -180,7 +181,7 @@ export class DemoMonth {
       await this.http.ok('admin', 'POST', '/api/v1/users', { username, displayName: `经办人（${unit.name}）`, password: this.password, unitId: unit.id, roles: ['officer'] });
       this.unitOfficers.push(username);
     }
-    this.act(this.today(), '管理员', `为 ${this.unitOfficers.length} 个尚无账号的牵头单位和市乡村振兴局开通经办人账号（用户名 单位编码.officer）`);
+    this.act('管理员', `为 ${this.unitOfficers.length} 个尚无账号的牵头单位和市乡村振兴局开通经办人账号（用户名 单位编码.officer）`);
   }
 
   private async acceptAll(officers: string[]): Promise<void> {
@@ -189,14 +190,14 @@ export class DemoMonth {
       const mine = (await this.http.ok<Page<Task>>(officer, 'GET', `/api/v1/tasks?status=assigned&limit=200`)).items;
       for (const t of mine) await this.http.ok(officer, 'POST', `/api/v1/tasks/${t.id}/accept`, { version: t.version });
       total += mine.length;
-      if (OFFICERS.includes(officer as Officer)) this.act(this.today(), officer, `签收任务 ${mine.length} 个${officer === 'rst.officer' ? '（逾期签收）' : ''}`);
+      if (OFFICERS.includes(officer as Officer)) this.act(officer, `签收任务 ${mine.length} 个${officer === 'rst.officer' ? '（逾期签收）' : ''}`);
     }
-    if (!officers.some((o) => OFFICERS.includes(o as Officer)) && officers.length) this.act(this.today(), '各单位经办人', `${officers.length} 个单位签收任务 ${total} 个`);
+    if (!officers.some((o) => OFFICERS.includes(o as Officer)) && officers.length) this.act('各单位经办人', `${officers.length} 个单位签收任务 ${total} 个`);
   }
 
   private async requireSignoff(): Promise<void> {
     await this.http.ok('czt.head', 'PATCH', '/api/v1/units/prov.czt/settings', { requiresSignoff: true });
-    this.act(this.today(), 'czt.head', '设定：省财政厅报送须经处长审签');
+    this.act('czt.head', '设定：省财政厅报送须经处长审签');
   }
 
   private async submit(officer: Officer, periodIndex: number, progress: string, value?: number): Promise<void> {
@@ -209,21 +210,21 @@ export class DemoMonth {
     const sub = await this.http.ok<Submission>(officer, 'POST', `/api/v1/tasks/${task.id}/periods/${period.id}/submissions`, { progress, values });
     this.submissions.set(`${officer}/${periodIndex}`, { id: sub.id, version: sub.version });
     const late = sub.revision === 1 && this.today() > period.dueOn ? '（逾期报送）' : '';
-    this.act(this.today(), officer, `报送第 ${periodIndex + 1} 期（截止 ${period.dueOn}）第 ${sub.revision} 版${late}：${progress}${values && target ? `；${target.indicator} = ${value}` : ''}`);
+    this.act(officer, `报送第 ${periodIndex + 1} 期（截止 ${period.dueOn}）第 ${sub.revision} 版${late}：${progress}${values && target ? `；${target.indicator} = ${value}` : ''}`);
   }
 
   private async signOff(head: string, officer: Officer, periodIndex: number): Promise<void> {
     const sub = this.submission(officer, periodIndex);
     const signed = await this.http.ok<Submission>(head, 'POST', `/api/v1/submissions/${sub.id}/signoff`, { version: sub.version });
     sub.version = signed.version;
-    this.act(this.today(), head, `审签 ${officer} 第 ${periodIndex + 1} 期报送`);
+    this.act(head, `审签 ${officer} 第 ${periodIndex + 1} 期报送`);
   }
 
   private async review(officer: Officer, periodIndex: number, decision: 'approve' | 'return', comment?: string): Promise<void> {
     const sub = this.submission(officer, periodIndex);
     const done = await this.http.ok<Submission>('coordinator', 'POST', `/api/v1/submissions/${sub.id}/review`, { version: sub.version, decision, comment });
     sub.version = done.version;
-    this.act(this.today(), '协调员', `${decision === 'approve' ? '审核通过' : `退回（${comment}）`} ${officer} 第 ${periodIndex + 1} 期报送`);
+    this.act('协调员', `${decision === 'approve' ? '审核通过' : `退回（${comment}）`} ${officer} 第 ${periodIndex + 1} 期报送`);
   }
 
   private extensionId = '';
@@ -231,7 +232,7 @@ export class DemoMonth {
     const t = this.reportTasks['czt.officer'];
     const ext = await this.http.ok<Extension>('czt.officer', 'POST', `/api/v1/tasks/${t.id}/extension-requests`, { newDueOn: '2027-03-31', reason: '中央资金下达时间推迟' });
     this.extensionId = ext.id;
-    this.act(this.today(), 'czt.officer', `申请延期：${ext.currentDueOn} → ${ext.requestedDueOn}（中央资金下达时间推迟）`);
+    this.act('czt.officer', `申请延期：${ext.currentDueOn} → ${ext.requestedDueOn}（中央资金下达时间推迟）`);
   }
 
   private async decideExtension(): Promise<void> {
@@ -239,7 +240,7 @@ export class DemoMonth {
     const ext = list.find((x) => x.id === this.extensionId);
     if (!ext) throw new Error('演示脚本错误：找不到延期申请');
     await this.http.ok('coordinator', 'POST', `/api/v1/extension-requests/${ext.id}/decision`, { version: ext.version, approve: true, note: '同意延期' });
-    this.act(this.today(), '协调员', '批准省财政厅延期申请');
+    this.act('协调员', '批准省财政厅延期申请');
   }
 
   private closeOutTaskId = '';
@@ -253,13 +254,13 @@ export class DemoMonth {
     if (t.status === 'accepted') version = (await this.http.ok<Versioned>('nynct.officer', 'POST', `/api/v1/tasks/${t.id}/start`, { version })).version;
     await this.http.ok('nynct.officer', 'POST', `/api/v1/tasks/${t.id}/completion-request`, { version, note: '任务目标已完成，申请办结' });
     this.closeOutTaskId = t.id;
-    this.act(this.today(), 'nynct.officer', `申请办结：${t.title.slice(0, 24)}`);
+    this.act('nynct.officer', `申请办结：${t.title.slice(0, 24)}`);
   }
 
   private async confirmCloseOut(): Promise<void> {
     const t = await this.http.ok<TaskView>('coordinator', 'GET', `/api/v1/tasks/${this.closeOutTaskId}`);
     await this.http.ok('coordinator', 'POST', `/api/v1/tasks/${t.id}/close`, { version: t.version });
-    this.act(this.today(), '协调员', `确认办结：${t.title.slice(0, 24)}`);
+    this.act('协调员', `确认办结：${t.title.slice(0, 24)}`);
   }
 
   private submission(officer: Officer, periodIndex: number): { id: string; version: number } {
@@ -269,11 +270,11 @@ export class DemoMonth {
   }
 
   private today(): string {
-    return new Date(this.stack.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    return shanghaiDate(this.stack.clock.now());
   }
 
-  private act(date: string, who: string, what: string): void {
-    this.say(`${label(date)}  ${who.padEnd(14)} ${what}`);
+  private act(who: string, what: string): void {
+    this.say(`${label(this.today())}  ${who.padEnd(14)} ${what}`);
   }
 
   private async engineCounts(): Promise<{ reminders: number; escalations: number; resolved: number; levels: string }> {
@@ -289,12 +290,5 @@ export class DemoMonth {
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 function label(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  return `${date.slice(5)} 周${WEEKDAYS[d.getUTCDay()]}`;
-}
-
-function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
+  return `${date.slice(5)} 周${WEEKDAYS[weekdayOf(date)]}`;
 }
