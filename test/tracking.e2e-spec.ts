@@ -3,6 +3,7 @@ import mammoth from 'mammoth';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
 import { CalendarService, ManualClock, type WorkingCalendar } from '../libs/calendar/src';
+import { TrackingRefreshService } from '../libs/domain/src';
 import { startApi, type TestApi } from './support/test-app';
 
 /**
@@ -45,7 +46,8 @@ interface Filter {
 }
 
 /** The expected summary rows, keyed by group, computed from the raw rows. */
-function expectedSummary(raw: Raw, cal: WorkingCalendar, dim: string, filter: Filter, scope: (taskId: string) => boolean): Record<string, Record<string, unknown>> {
+function expectedSummary(raw: Raw, cal: WorkingCalendar, dim: string, filter: Filter, scope: (taskId: string) => boolean, today = TODAY): Record<string, Record<string, unknown>> {
+  const TODAY = today;
   const warnUntil = cal.addWorkingDays(TODAY, 5);
   const unitsOf = (taskId: string, role?: string) => raw.taskUnits.filter((tu) => tu.task_id === taskId && (!role || tu.role === role)).map((tu) => raw.units.get(tu.unit_id)!);
   const cityOf = (u: { id: string; kind: string; parent_id: string | null }): string | null => (u.kind === 'city_government' ? u.id : u.kind === 'city_bureau' || u.kind === 'county' ? u.parent_id : null);
@@ -483,6 +485,106 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     const missed = rows.slice(1).reduce((a, r) => a + Number(r[rows[0].indexOf('未报期数')]), 0);
     const scope = (taskId: string) => inCity.some((t) => t.id === taskId);
     expect(missed).toBe(expectedSummary(raw, cal, 'all', {}, scope).all.missedReports);
+  });
+
+  /** Every case above and the two scoped users, against the oracle at `today` on the rows `rows`. */
+  async function expectAllSummaries(rows: Raw, today: string): Promise<void> {
+    for (const [by, name, filterOf] of cases) {
+      const filter = filterOf();
+      const qs = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)])).toString();
+      const res = await get(`/api/v1/tracking/summaries/${by}?${qs}`);
+      expect(res.status).toBe(200);
+      const want = expectedSummary(rows, cal, by, filter, everything, today);
+      expect([today, by, name, Object.fromEntries(res.body.rows.map((r: any) => [r.key, pick(r)]))]).toEqual([today, by, name, Object.fromEntries(Object.entries(want).map(([k, v]) => [k, pick(v)]))]);
+    }
+    const shuozhou = (await db.query(`select id from units where code = 'city.140600'`))[0].id;
+    const nynct = (await db.query(`select unit_id from users where username = 'nynct.officer'`))[0].unit_id;
+    const scopeOf = (unit: string, city: boolean) => (taskId: string) =>
+      rows.taskUnits.some((tu) => tu.task_id === taskId && (tu.unit_id === unit || (city && rows.units.get(tu.unit_id)!.parent_id === unit)));
+    for (const [user, scope] of [
+      ['shuozhou.officer', scopeOf(shuozhou, true)],
+      ['nynct.officer', scopeOf(nynct, false)],
+    ] as const) {
+      const token = await api.login(user);
+      for (const [by, filter] of [
+        ['unit', {}],
+        ['county', {}],
+        ['all', {}],
+        ['document', {}],
+        ['unit', { period: '2026-Q3' }],
+      ] as const) {
+        const qs = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)])).toString();
+        const res = await get(`/api/v1/tracking/summaries/${by}?${qs}`, token);
+        const want = expectedSummary(rows, cal, by, filter, scope, today);
+        if (process.env.DEBUG_TRACKING) console.log(today, user, by, JSON.stringify(filter));
+        expect([today, user, by, filter, Object.fromEntries(res.body.rows.map((r: any) => [r.key, pick(r)]))]).toEqual([today, user, by, filter, Object.fromEntries(Object.entries(want).map(([k, v]) => [k, pick(v)]))]);
+      }
+    }
+  }
+
+  it('gives the same figures from the read model once the worker folds changes in, while writes wait to be folded, and as the clock moves past its day (decision 51)', async () => {
+    const state = async () =>
+      (await db.query(`select as_of::text, needs_rebuild, (select count(*)::int from tracking_dirty) as dirty, (select count(*)::int from task_facts) as facts, (select count(*)::int from tracking_rollup) as rollups from tracking_state`))[0];
+    const before = await state();
+    // Nothing was folded yet: every read so far added the live figures of all (dirty) tasks.
+    expect(before).toMatchObject({ needs_rebuild: false, facts: 0, rollups: 0 });
+    expect(before.dirty).toBeGreaterThan(raw.tasks.length);
+    const others = async () => ({
+      targets: (await get('/api/v1/tracking/targets')).body,
+      rankings: (await get('/api/v1/tracking/rankings')).body,
+      grid: (await get(`/api/v1/tracking/grid?documentId=${ids.docA}`)).body,
+      bulletin: (await get('/api/v1/tracking/bulletin?period=2026-Q3')).body,
+    });
+    const unfolded = await others();
+    expect(unfolded.targets.length).toBeGreaterThan(0);
+    const refresh = api.app.get(TrackingRefreshService);
+    const out = await refresh.refresh({ batchSize: 40 });
+    expect(out).toMatchObject({ busy: false, remaining: 0, rebuilt: false });
+    expect(out.folded).toBeGreaterThanOrEqual(raw.tasks.length);
+    expect(await state()).toMatchObject({ as_of: TODAY, dirty: 0, facts: raw.tasks.length });
+    expect((await state()).rollups).toBeGreaterThan(0);
+    // Roll-ups and facts alone: the same figures, targets, ranking, grid and bulletin.
+    await expectAllSummaries(raw, TODAY);
+    expect(await others()).toEqual(unfolded);
+    // The clock moves, the model stays on its day: the tasks dated in between are recomputed live.
+    for (const day of ['2026-11-27', '2026-11-30', '2026-10-01', '2026-12-22']) {
+      clock.set(new Date(at(day)));
+      await expectAllSummaries(raw, day);
+    }
+    // A refresh moves the model's day; then nothing is dirty and the roll-ups answer alone again.
+    await refresh.refresh();
+    expect(await state()).toMatchObject({ as_of: '2026-12-22', dirty: 0 });
+    await expectAllSummaries(raw, '2026-12-22');
+    clock.set(new Date(at(TODAY)));
+    await refresh.refresh();
+    expect(await state()).toMatchObject({ as_of: TODAY, dirty: 0 });
+    await expectAllSummaries(raw, TODAY);
+
+    // Writes not yet folded: a close-out, a reassignment of the lead, a new submission, a resolved 督办, a deleted task.
+    const [victim, moved, reported, resolved, deleted] = raw.tasks.filter((t) => t.status === 'in_progress' || t.status === 'accepted').map((t) => t.id);
+    const daxian = await unitId('county.140621');
+    await db.transaction(async (m) => {
+      await m.query(`update tasks set status = 'closed', closed_at = '2026-11-20T03:00:00Z' where id = $1`, [victim]);
+      await m.query(`update task_units set unit_id = $2 where task_id = $1 and role = 'lead' and unit_id = (select unit_id from task_units where task_id = $1 and role = 'lead' order by unit_id limit 1)`, [moved, daxian]);
+      const period = (await m.query(`select id from report_periods where task_id = $1 and due_on < $2 order by due_on limit 1`, [reported, TODAY]))[0];
+      if (period) {
+        await m.query(
+          `insert into report_submissions (period_id, task_id, revision, unit_id, status, progress, submitted_by, submitted_at)
+           select $1, $2, coalesce(max(revision), 0) + 1, (select unit_id from task_units where task_id = $2 and role = 'lead' limit 1), 'returned', '补报', (select id from users where username = 'coordinator'), '2026-11-21T02:00:00Z'
+             from report_submissions where period_id = $1`,
+          [period.id, reported],
+        );
+      }
+      await m.query(`update escalations set resolved_at = now() where task_id = $1 and resolved_at is null`, [resolved]);
+      await m.query(`delete from tasks where id = $1`, [deleted]);
+    });
+    const changed = await readRaw();
+    expect((await state()).dirty).toBeGreaterThan(0);
+    await expectAllSummaries(changed, TODAY);
+    await refresh.refresh();
+    expect((await state()).dirty).toBe(0);
+    await expectAllSummaries(changed, TODAY);
+    expect((await state()).facts).toBe(changed.tasks.length);
   });
 
   it('rejects bad filters with a Chinese 400 and answers unknown dimensions with 400', async () => {

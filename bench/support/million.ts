@@ -409,6 +409,8 @@ async function load(c: Client, o: LoadOptions, log: (line: string) => void): Pro
                    union all select '00000000-0000-0000-0000-000000000000', count(*) from tasks`);
   }
   const t0 = performance.now();
+  // Loaded without triggers: the tracking read model knows nothing of these rows (decision 51).
+  if ((await c.query(`select to_regclass('tracking_state') as t`)).rows[0].t) await c.query(`update tracking_state set needs_rebuild = true`);
   await c.query(`vacuum (analyze)`);
   log(`  vacuum analyze: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return countRows(c);

@@ -72,6 +72,10 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     await this.producer
       .queue(QUEUES.maintenance)
       .upsertJobScheduler('worker-heartbeat', { every: 30_000 }, { name: JOBS.WorkerHeartbeat, data: {}, opts: JOB_OPTIONS.WorkerHeartbeat });
+    // The read model's dirty list is in PostgreSQL: a lost schedule only delays folding, reads stay exact.
+    await this.producer
+      .queue(QUEUES.maintenance)
+      .upsertJobScheduler('tracking-refresh', { every: this.config.tracking.refreshSeconds * 1000 }, { name: JOBS.TrackingRefresh, data: {}, opts: JOB_OPTIONS.TrackingRefresh });
     await this.producer
       .queue(QUEUES.notifications)
       .upsertJobScheduler('outbox-relay', { every: 1_000 }, { name: JOBS.OutboxRelay, data: {}, opts: JOB_OPTIONS.OutboxRelay });

@@ -3,7 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { CalendarModule, type Clock } from '@duban/calendar';
 import { ConfigModule, type AppConfig } from '@duban/config';
 import { DatabaseModule } from '@duban/database';
-import { AuditModule, DeadlinesModule, DeliveryModule, ENTITIES, NotificationsModule, OperationsModule } from '@duban/domain';
+import { AuditModule, DeadlinesModule, DeliveryModule, ENTITIES, NotificationsModule, OperationsModule, TrackingModule } from '@duban/domain';
 import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { DeliveriesProcessor } from './deliveries.processor';
@@ -36,6 +36,7 @@ export class WorkerModule {
         AuditModule,
         DeadlinesModule,
         DeliveryModule,
+        TrackingModule,
       ],
       providers: [MaintenanceProcessor, NotificationsProcessor, RemindersProcessor, SchedulesService, DeliveriesProcessor, DeliverySchedulesService],
     };

@@ -42,6 +42,8 @@ export interface AppConfig {
   readonly tracking: {
     /** An open task due within this many working days shows yellow. */
     readonly warningWorkingDays: number;
+    /** The worker folds changed tasks into the read model this often. */
+    readonly refreshSeconds: number;
     /** 考核 score = weighted on-time and target shares (0-100) minus penalties. */
     readonly ranking: { readonly weightOnTime: number; readonly weightTargets: number; readonly penaltyPerOverdueDay: number; readonly penaltyPerReturned: number };
     readonly boardRefreshSeconds: number;

@@ -203,6 +203,13 @@ export class EnvDto {
   @Max(60)
   TRACKING_WARNING_WORKING_DAYS = 5;
 
+  /** How often the worker folds changed tasks into the tracking read model (reads are exact either way; decision 51). */
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（秒）' })
+  @Min(1)
+  @Max(3600)
+  TRACKING_REFRESH_SECONDS = 5;
+
   /** Ranking (考核) weights and penalties: see docs/tracking.md for the formula. */
   @Transform(toNumber)
   @IsNumber({}, { message: '必须是数字' })

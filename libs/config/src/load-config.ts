@@ -89,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     tracking: {
       warningWorkingDays: dto.TRACKING_WARNING_WORKING_DAYS,
+      refreshSeconds: dto.TRACKING_REFRESH_SECONDS,
       ranking: {
         weightOnTime: dto.RANKING_WEIGHT_ON_TIME,
         weightTargets: dto.RANKING_WEIGHT_TARGETS,

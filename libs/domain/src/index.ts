@@ -59,6 +59,7 @@ export { PreferencesService, type NotificationPreferences, type KindChannels } f
 export { WebhooksService, WEBHOOK_HEADERS, signWebhook, verifyWebhook, type WebhookView } from './delivery/webhooks.service';
 export { NOTIFICATION_CATEGORIES, CATEGORY_LABELS, categoryOf, type NotificationCategory } from './delivery/notification-kinds';
 export { TrackingModule } from './tracking/tracking.module';
+export { TrackingRefreshService, type RefreshOutcome } from './tracking/tracking-refresh.service';
 export { TrackingService, LIGHT_LABELS, type Light, type Summary, type SummaryRow, type TargetProgress, type RankingRow, type GridView, type BulletinData } from './tracking/tracking.service';
 export { SUMMARY_DIMENSIONS, type SummaryDimension, type EscalationRow, type OverdueTaskRow } from './tracking/tracking.repository';
 export { LedgerService, LEDGER_COLUMNS } from './tracking/ledger.service';

@@ -4,6 +4,8 @@ import type { JobName } from './queue.constants';
 /** Job options per job name, in one table. */
 export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   WorkerHeartbeat: { attempts: 1, removeOnComplete: 10, removeOnFail: 100 },
+  // Everything it needs is in PostgreSQL (the dirty list); the next run picks up what a failed one left.
+  TrackingRefresh: { attempts: 1, removeOnComplete: 10, removeOnFail: 100 },
   OutboxRelay: { attempts: 1, removeOnComplete: 10, removeOnFail: 100 },
   ReminderSweep: { attempts: 1, removeOnComplete: 10, removeOnFail: 100 },
   // Idempotent in PostgreSQL: a retry opens or recomputes nothing twice.

@@ -21,6 +21,7 @@ export const JOBS = {
   DeliveryReconcile: 'DeliveryReconcile',
   NotificationDeliver: 'NotificationDeliver',
   DigestSend: 'DigestSend',
+  TrackingRefresh: 'TrackingRefresh',
 } as const;
 export type JobName = keyof typeof JOBS;
 
@@ -43,6 +44,8 @@ export interface JobPayloads {
   NotificationDeliver: { deliveryId: string };
   /** The daily digest mails of today, if today is a working day. */
   DigestSend: Record<string, never>;
+  /** Folds changed tasks into the tracking read model (decision 51); moves its day at midnight. */
+  TrackingRefresh: Record<string, never>;
 }
 
 /** Which queue carries each job. */
@@ -57,6 +60,7 @@ export const JOB_QUEUE = {
   DeliveryReconcile: QUEUES.deliveries,
   NotificationDeliver: QUEUES.deliveries,
   DigestSend: QUEUES.deliveries,
+  TrackingRefresh: QUEUES.maintenance,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The job names a queue carries: what its processor's exhaustive switch must cover. */

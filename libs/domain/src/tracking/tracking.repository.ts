@@ -37,9 +37,10 @@ export interface DayCountRow {
 const KEY_SQL: Record<SummaryDimension, string> = {
   all: `select s.id as task_id, 'all' as key from s`,
   document: `select s.id as task_id, s.document_id::text as key from s`,
-  measure: `select s.id as task_id, s.measure_id::text as key from s`,
+  // Tasks of a form campaign or a visit have no measure: in every dimension but this one and the grid.
+  measure: `select s.id as task_id, s.measure_id::text as key from s where s.measure_id is not null`,
   unit: `select tu.task_id, tu.unit_id::text as key from s join task_units tu on tu.task_id = s.id and tu.role = 'lead'`,
-  measure_unit: `select tu.task_id, s.measure_id || ':' || tu.unit_id as key from s join task_units tu on tu.task_id = s.id and tu.role = 'lead'`,
+  measure_unit: `select tu.task_id, s.measure_id || ':' || tu.unit_id as key from s join task_units tu on tu.task_id = s.id and tu.role = 'lead' where s.measure_id is not null`,
   // A joint task led by two units of one city counts once for the city.
   city: `select distinct tu.task_id, (case when u.kind = 'city_government' then u.id else u.parent_id end)::text as key
            from s join task_units tu on tu.task_id = s.id and tu.role = 'lead' join units u on u.id = tu.unit_id
@@ -65,7 +66,7 @@ export class TrackingRepository {
     const cte = `s as (
       select t.id, t.measure_id, t.document_id, t.status, t.due_on, coalesce(d.published_at, t.created_at) as started_at, t.closed_at,
              ${lightSql('t', t, w)} as light, ${overdueSql('t', t)} as overdue
-        from tasks t join measures m on m.id = t.measure_id join documents d on d.id = t.document_id
+        from tasks t left join measures m on m.id = t.measure_id join documents d on d.id = t.document_id
        where ${where})`;
     return { cte, today: t };
   }

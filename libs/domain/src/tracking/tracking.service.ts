@@ -6,9 +6,13 @@ import type { TaskStatus } from '../tasks/task.entity';
 import { score, targetShare, type ScoreBreakdown } from './scoring';
 import { TrackingRepository, type AggregateRow, type EscalationRow, type LightLevel, type OverdueTaskRow, type SummaryDimension } from './tracking.repository';
 import type { TrackingFilter } from './tracking-filter';
+import { TrackingReadRepository, type ReadModelResult } from './tracking-read.repository';
 
 export type Light = 'green' | 'yellow' | 'red';
 const LIGHTS: Light[] = ['green', 'yellow', 'red'];
+/** Collators made once: `localeCompare` builds one per call, which dominated sorting thousands of rows. */
+const zh = new Intl.Collator('zh-CN');
+const byDefault = new Intl.Collator();
 export const LIGHT_LABELS: Record<Light, string> = { green: '正常推进', yellow: '临近截止', red: '逾期或督办' };
 
 export interface SummaryRow {
@@ -124,6 +128,7 @@ function workingDayOrdinal(cal: WorkingCalendar): (d: string) => number {
 export class TrackingService {
   constructor(
     private readonly repo: TrackingRepository,
+    private readonly readModel: TrackingReadRepository,
     private readonly calendar: CalendarService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -138,6 +143,23 @@ export class TrackingService {
 
   async summary(actor: Actor, by: SummaryDimension, filter: TrackingFilter): Promise<Summary> {
     const { today, warnUntil, cal } = await this.dates();
+    const { rows, sums, todayOrdinal } = await this.aggregate(actor, filter, by, today, warnUntil, cal);
+    const labels = await this.labels(by, rows.map((r) => r.key));
+    const out = rows.map((r) => {
+      const s = sums.get(r.key) ?? { start: 0, close: 0, due: 0 };
+      return this.toRow(r, labels.get(r.key) ?? { label: r.key, detail: null }, s, todayOrdinal);
+    });
+    out.sort((a, b) => b.overdueTasks - a.overdueTasks || zh.compare(a.label, b.label) || byDefault.compare(a.key, b.key));
+    return { by, today, warnUntil, rows: out };
+  }
+
+  /**
+   * Figures per group from the read model (decision 51), or from the base tables while the model is
+   * being rebuilt. Both give sums of working-day ordinals on one scale with today's ordinal.
+   */
+  private async aggregate(actor: Actor, filter: TrackingFilter, by: SummaryDimension, today: string, warnUntil: string, cal: WorkingCalendar): Promise<ReadModelResult> {
+    const read = await this.readModel.aggregate(actor, filter, by, today, warnUntil);
+    if (read) return read;
     const [rows, days] = await Promise.all([this.repo.aggregate(actor, filter, by, today, warnUntil), this.repo.dayCounts(actor, filter, by, today, warnUntil)]);
     const sums = new Map<string, { start: number; close: number; due: number }>();
     const ordinal = workingDayOrdinal(cal);
@@ -146,13 +168,7 @@ export class TrackingService {
       acc[d.what] += d.n * ordinal(d.day);
       sums.set(d.key, acc);
     }
-    const labels = await this.labels(by, rows.map((r) => r.key));
-    const out = rows.map((r) => {
-      const s = sums.get(r.key) ?? { start: 0, close: 0, due: 0 };
-      return this.toRow(r, labels.get(r.key) ?? { label: r.key, detail: null }, s, ordinal(today));
-    });
-    out.sort((a, b) => b.overdueTasks - a.overdueTasks || a.label.localeCompare(b.label, 'zh-CN') || a.key.localeCompare(b.key));
-    return { by, today, warnUntil, rows: out };
+    return { rows, sums, todayOrdinal: ordinal(today) };
   }
 
   private toRow(r: AggregateRow, label: { label: string; detail: string | null }, s: { start: number; close: number; due: number }, todayOrdinal: number): SummaryRow {
@@ -194,8 +210,8 @@ export class TrackingService {
 
   /** The board's grid: measures x lead units, each cell the worst light of its tasks; a measure's light the worst of its cells. */
   async grid(actor: Actor, filter: TrackingFilter): Promise<GridView> {
-    const { today, warnUntil } = await this.dates();
-    const rows = await this.repo.aggregate(actor, filter, 'measure_unit', today, warnUntil);
+    const { today, warnUntil, cal } = await this.dates();
+    const { rows } = await this.aggregate(actor, filter, 'measure_unit', today, warnUntil, cal);
     const cells = rows.map((r) => {
       const [measureId, unitId] = r.key.split(':');
       return { measureId, unitId, light: LIGHTS[r.light], level: r.light, tasks: r.total, overdueTasks: r.overdueTasks };
@@ -206,16 +222,16 @@ export class TrackingService {
     return {
       today,
       measures: [...measures.entries()]
-        .sort(([, a], [, b]) => (a.docNumber ?? '').localeCompare(b.docNumber ?? '') || a.no - b.no)
+        .sort(([, a], [, b]) => byDefault.compare(a.docNumber ?? '', b.docNumber ?? '') || a.no - b.no)
         .map(([id, m]) => ({ id, label: m.label, title: m.title, docNumber: m.docNumber, light: LIGHTS[worst.get(id) ?? 0] })),
-      units: [...units.entries()].map(([id, u]) => ({ id, name: u.shortName })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
-      cells: cells.map(({ level: _level, ...c }) => c),
+      units: [...units.entries()].map(([id, u]) => ({ id, name: u.shortName })).sort((a, b) => zh.compare(a.name, b.name)),
+      cells: cells.map(({ level: _level, ...c }) => c).sort((a, b) => (a.measureId < b.measureId ? -1 : a.measureId > b.measureId ? 1 : a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0)),
     };
   }
 
   /** Each target of each measure in scope: baseline, target, latest approved value, share done; per county where it applies. */
   async targets(actor: Actor, filter: TrackingFilter): Promise<TargetProgress[]> {
-    const facts = await this.repo.targetFacts(actor, filter);
+    const facts = (await this.readModel.targetFacts(actor, filter)) ?? (await this.repo.targetFacts(actor, filter));
     if (facts.targets.length === 0) return [];
     const [measures, counties] = await Promise.all([this.repo.measureNames(facts.targets.map((t) => t.measureId)), this.repo.keyAssistedCounties()]);
     const approved = new Map(facts.approved.map((a) => [`${a.measureId}/${a.indicator}/${a.unitId ?? ''}`, a.value]));
@@ -253,7 +269,7 @@ export class TrackingService {
         });
       }
     }
-    return out.sort((a, b) => (a.docNumber ?? '').localeCompare(b.docNumber ?? '') || (measures.get(a.measureId)?.no ?? 0) - (measures.get(b.measureId)?.no ?? 0));
+    return out.sort((a, b) => byDefault.compare(a.docNumber ?? '', b.docNumber ?? '') || (measures.get(a.measureId)?.no ?? 0) - (measures.get(b.measureId)?.no ?? 0));
   }
 
   /**
@@ -262,21 +278,12 @@ export class TrackingService {
    * unit for the target's overall share (nothing approved counts 0).
    */
   async ranking(actor: Actor, filter: TrackingFilter): Promise<RankingRow[]> {
-    const [units, targets, leads] = await Promise.all([this.summary(actor, 'unit', filter), this.targets(actor, filter), this.repo.measureLeads(actor, filter)]);
-    const byMeasure = new Map<string, TargetProgress[]>();
-    for (const t of targets) byMeasure.set(t.measureId, [...(byMeasure.get(t.measureId) ?? []), t]);
-    const shares = new Map<string, number[]>();
-    for (const { measureId, unitId } of leads) {
-      for (const t of byMeasure.get(measureId) ?? []) {
-        const own = t.perCounty ? t.counties.find((c) => c.unitId === unitId) : undefined;
-        const share = own ? (own.share ?? 0) : (t.share ?? 0);
-        shares.set(unitId, [...(shares.get(unitId) ?? []), share]);
-      }
-    }
+    const [units, targets] = await Promise.all([this.summary(actor, 'unit', filter), this.targets(actor, filter)]);
+    const shares = await this.unitTargetShares(actor, filter, targets);
     const w = this.config.tracking.ranking;
     const rows = units.rows.map((u) => {
-      const list = shares.get(u.key);
-      const tShare = list && list.length ? list.reduce((a, b) => a + b, 0) / list.length : null;
+      const own = shares.get(u.key);
+      const tShare = own && own.n ? own.sum / own.n : null;
       const breakdown = score({ onTimeRate: u.onTimeRate, targetShare: tShare, overdueWorkingDays: u.overdueWorkingDays, returnedSubmissions: u.returnedSubmissions }, w);
       return {
         rank: 0,
@@ -294,10 +301,36 @@ export class TrackingService {
         score: breakdown.score,
       };
     });
-    rows.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name, 'zh-CN'));
+    rows.sort((a, b) => b.score - a.score || zh.compare(a.name, b.name));
     // Equal scores share a rank (1, 2, 2, 4).
     rows.forEach((r, i) => (r.rank = i > 0 && rows[i - 1].score === r.score ? rows[i - 1].rank : i + 1));
     return rows;
+  }
+
+  /**
+   * Per lead unit, the sum and count of the shares of the targets it answers for: each target of
+   * each measure it leads, its own value's share for a county in a per-county target (nothing
+   * approved counting 0), else the target's share.
+   */
+  private async unitTargetShares(actor: Actor, filter: TrackingFilter, targets: TargetProgress[]): Promise<Map<string, { sum: number; n: number }>> {
+    const { today, warnUntil } = await this.dates();
+    const shares = targets.map((t) => ({ measureId: t.measureId, indicator: t.indicator, share: t.share ?? 0 }));
+    const countyShares = targets.flatMap((t) => (t.perCounty ? t.counties.map((c) => ({ measureId: t.measureId, indicator: t.indicator, unitId: c.unitId, share: c.share ?? 0 })) : []));
+    const fast = await this.readModel.unitTargetShares(actor, filter, today, warnUntil, shares, countyShares);
+    if (fast) return fast;
+    const byMeasure = new Map<string, TargetProgress[]>();
+    for (const t of targets) byMeasure.set(t.measureId, [...(byMeasure.get(t.measureId) ?? []), t]);
+    const out = new Map<string, { sum: number; n: number }>();
+    for (const { measureId, unitId } of await this.repo.measureLeads(actor, filter)) {
+      for (const t of byMeasure.get(measureId) ?? []) {
+        const own = t.perCounty ? t.counties.find((c) => c.unitId === unitId) : undefined;
+        const acc = out.get(unitId) ?? { sum: 0, n: 0 };
+        acc.sum += own ? (own.share ?? 0) : (t.share ?? 0);
+        acc.n++;
+        out.set(unitId, acc);
+      }
+    }
+    return out;
   }
 
   async overdue(actor: Actor, filter: TrackingFilter, limit: number): Promise<OverdueTaskRow[]> {
