@@ -113,12 +113,17 @@ export class CreateTrackingFacts1765000000000 implements MigrationInterface {
         ${figures}, ${monthly},
         primary key (dim, k1, k2, document_id)
       )`);
+    // Reads name a dimension and a document (the zero id for all documents), often a first key.
+    await q.query(`create index ix_tracking_rollup_doc on tracking_rollup (dim, document_id, k1)`);
+    // Groups whose last task left are deleted after each batch, found through this.
+    await q.query(`create index ix_tracking_rollup_empty on tracking_rollup (dim) where tasks = 0`);
     await q.query(`
       create table tracking_rollup_month (
         dim varchar(2) not null, k1 uuid not null, k2 uuid not null, month date not null, document_id uuid not null,
         ${monthly},
         primary key (dim, month, k1, k2, document_id)
       )`);
+    await q.query(`create index ix_tracking_rollup_month_doc on tracking_rollup_month (dim, document_id, month, k1)`);
 
     // Target progress: per task, indicator and unit (the zero id for a whole-province value), the
     // latest approved value and when it was approved, and whether any submission gave a value;
@@ -182,7 +187,10 @@ export class CreateTrackingFacts1765000000000 implements MigrationInterface {
         elsif tg_op = 'DELETE' then
           insert into tracking_dirty (task_id) select distinct task_id from old_rows;
         elsif tg_op = 'INSERT' then
-          insert into tracking_dirty (task_id) select distinct task_id from new_rows;
+          -- Rows written with their task (publish): the task is already marked in this transaction.
+          insert into tracking_dirty (task_id)
+          select distinct n.task_id from new_rows n
+           where not exists (select 1 from tracking_dirty d where d.task_id = n.task_id and d.xmin = pg_current_xact_id()::xid);
         else
           insert into tracking_dirty (task_id) select distinct task_id from new_rows union select task_id from old_rows;
         end if;

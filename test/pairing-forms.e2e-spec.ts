@@ -105,6 +105,9 @@ describe('pairing forms (晋乡振发〔2021〕29号)', () => {
     expect(formTask).toBeDefined();
     const task = (await api.request('GET', `/api/v1/tasks/${formTask.id}`, { token: t['shuozhou.officer'] })).body;
     expect(task).toMatchObject({ origin: 'form', formCampaignId: campaign.id, measureId: null, relation: 'lead' });
+    // The campaign's 11 tasks count in the coordinators' summaries, but not by measure (they have none).
+    const summary = async (by: string) => (await api.request('GET', `/api/v1/tracking/summaries/${by}?documentId=${task.documentId}`, { token: t.coordinator })).body.rows;
+    expect((await summary('all'))[0].tasks).toBe(11 + (await summary('measure')).reduce((a: number, r: any) => a + r.tasks, 0));
     const mine = (await api.request('GET', `/api/v1/form-campaigns/${campaign.id}`, { token: t['shuozhou.officer'] })).body;
     expect(mine.units.map((u: any) => u.unitName)).toEqual(['朔州市乡村振兴局']);
     expect((await api.request('GET', `/api/v1/form-campaigns/${campaign.id}`, { token: t['czt.officer'] })).status).toBe(404);
