@@ -1,5 +1,5 @@
-import { Module } from "@nestjs/common";
-import { ParseCommand } from "./parse.command";
+import { Module } from '@nestjs/common';
+import { ParseCommand } from './parse.command';
 
 /** Commands that need no database or Redis. */
 @Module({ providers: [ParseCommand] })

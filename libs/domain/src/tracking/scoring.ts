@@ -9,17 +9,12 @@
  * target counts from zero (latest / target) and a cap (<=, <) is done (1) when met, else target / latest.
  * Null when nothing approved yet.
  */
-export function targetShare(
-  t: { baseline: number | null; value: number; comparator: string },
-  latest: number | null,
-): number | null {
+export function targetShare(t: { baseline: number | null; value: number; comparator: string }, latest: number | null): number | null {
   if (latest === null) return null;
   let share: number;
-  if (t.baseline !== null && t.value !== t.baseline)
-    share = (latest - t.baseline) / (t.value - t.baseline);
+  if (t.baseline !== null && t.value !== t.baseline) share = (latest - t.baseline) / (t.value - t.baseline);
   else if (t.baseline !== null) share = latest === t.value ? 1 : 0;
-  else if (t.comparator === "<=" || t.comparator === "<")
-    share = latest <= t.value ? 1 : latest > 0 ? t.value / latest : 0;
+  else if (t.comparator === '<=' || t.comparator === '<') share = latest <= t.value ? 1 : latest > 0 ? t.value / latest : 0;
   else share = t.value === 0 ? 1 : latest / t.value;
   return Math.min(1, Math.max(0, share));
 }
@@ -64,32 +59,18 @@ export function score(input: ScoreInput, w: RankingWeights): ScoreBreakdown {
     [w.weightOnTime, input.onTimeRate],
     [w.weightTargets, input.targetShare],
   ];
-  const present = parts.filter(
-    (p): p is [number, number] => p[1] !== null && p[0] > 0,
-  );
+  const present = parts.filter((p): p is [number, number] => p[1] !== null && p[0] > 0);
   const weight = present.reduce((a, [wt]) => a + wt, 0);
-  const base =
-    weight === 0
-      ? 100
-      : (100 * present.reduce((a, [wt, x]) => a + wt * x, 0)) / weight;
-  const points = (wt: number, x: number | null): number | null =>
-    x === null || weight === 0 ? null : round1((100 * wt * x) / weight);
-  const overduePenalty = round1(
-    w.penaltyPerOverdueDay * input.overdueWorkingDays,
-  );
-  const returnedPenalty = round1(
-    w.penaltyPerReturned * input.returnedSubmissions,
-  );
+  const base = weight === 0 ? 100 : (100 * present.reduce((a, [wt, x]) => a + wt * x, 0)) / weight;
+  const points = (wt: number, x: number | null): number | null => (x === null || weight === 0 ? null : round1((100 * wt * x) / weight));
+  const overduePenalty = round1(w.penaltyPerOverdueDay * input.overdueWorkingDays);
+  const returnedPenalty = round1(w.penaltyPerReturned * input.returnedSubmissions);
   return {
     base: round1(base),
     onTimePoints: points(w.weightOnTime, input.onTimeRate),
     targetPoints: points(w.weightTargets, input.targetShare),
     overduePenalty,
     returnedPenalty,
-    score: round1(
-      base -
-        w.penaltyPerOverdueDay * input.overdueWorkingDays -
-        w.penaltyPerReturned * input.returnedSubmissions,
-    ),
+    score: round1(base - w.penaltyPerOverdueDay * input.overdueWorkingDays - w.penaltyPerReturned * input.returnedSubmissions),
   };
 }

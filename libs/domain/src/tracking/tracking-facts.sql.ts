@@ -7,77 +7,60 @@
  */
 
 /** The zero id: "no measure" in dimension `m`, "no second key" elsewhere. */
-export const ZERO_ID = "00000000-0000-0000-0000-000000000000";
+export const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 
 /** The fact columns, in `task_facts` order. */
 export const FACT_COLUMNS = [
-  "task_id",
-  "document_id",
-  "measure_id",
-  "section_no",
-  "origin",
-  "lead_units",
-  "lead_zones",
-  "scope_units",
-  "scope_zones",
-  "status",
-  "due_on",
-  "closed_on",
-  "light",
-  "overdue",
-  "due_ord",
-  "start_ord",
-  "close_ord",
-  "open_esc",
-  "rep_due",
-  "rep_on_time",
-  "rep_missed",
-  "returned",
+  'task_id',
+  'document_id',
+  'measure_id',
+  'section_no',
+  'origin',
+  'lead_units',
+  'lead_zones',
+  'scope_units',
+  'scope_zones',
+  'status',
+  'due_on',
+  'closed_on',
+  'light',
+  'overdue',
+  'due_ord',
+  'start_ord',
+  'close_ord',
+  'open_esc',
+  'rep_due',
+  'rep_on_time',
+  'rep_missed',
+  'returned',
 ] as const;
 
-export const PERIOD_FACT_COLUMNS = [
-  "task_id",
-  "month",
-  "rep_due",
-  "rep_on_time",
-  "rep_missed",
-  "returned",
-] as const;
+export const PERIOD_FACT_COLUMNS = ['task_id', 'month', 'rep_due', 'rep_on_time', 'rep_missed', 'returned'] as const;
 
 /** Figures a roll-up row and an aggregate carry, apart from the key. */
 export const BASE_FIGURES = [
-  "tasks",
-  "st_assigned",
-  "st_accepted",
-  "st_in_progress",
-  "st_completion_requested",
-  "st_closed",
-  "st_suspended",
-  "green",
-  "yellow",
-  "red",
-  "overdue",
-  "due_ord_sum",
-  "open_esc",
+  'tasks',
+  'st_assigned',
+  'st_accepted',
+  'st_in_progress',
+  'st_completion_requested',
+  'st_closed',
+  'st_suspended',
+  'green',
+  'yellow',
+  'red',
+  'overdue',
+  'due_ord_sum',
+  'open_esc',
 ] as const;
 /** Figures that a report period filter narrows: report figures by the month the period ends, close-outs by their month. */
-export const MONTHLY_FIGURES = [
-  "rep_due",
-  "rep_on_time",
-  "rep_missed",
-  "returned",
-  "closed",
-  "start_ord_sum",
-  "close_ord_sum",
-] as const;
-export type Figure =
-  (typeof BASE_FIGURES)[number] | (typeof MONTHLY_FIGURES)[number];
+export const MONTHLY_FIGURES = ['rep_due', 'rep_on_time', 'rep_missed', 'returned', 'closed', 'start_ord_sum', 'close_ord_sum'] as const;
+export type Figure = (typeof BASE_FIGURES)[number] | (typeof MONTHLY_FIGURES)[number];
 
 /** Where the task ids come from: a relation with a `task_id` column, or every task. */
-export type TaskIds = { sql: string } | "all";
+export type TaskIds = { sql: string } | 'all';
 
-const inIds = (col: string, ids: TaskIds): string =>
-  ids === "all" ? "true" : `${col} in (select task_id from ${ids.sql})`;
+const inIds = (col: string, ids: TaskIds): string => (ids === 'all' ? 'true' : `${col} in (select task_id from ${ids.sql})`);
 
 /**
  * Per task and month its report periods end in: periods due before `d`, on time (first submission,
@@ -95,8 +78,8 @@ export function periodFactsSql(ids: TaskIds, d: string): string {
             join tasks pt on pt.id = rp.task_id
             left join (select rs.period_id, (min(rs.submitted_at) at time zone 'Asia/Shanghai')::date as first_day,
                               count(*) filter (where rs.status = 'returned') as returned
-                         from report_submissions rs where ${inIds("rs.task_id", ids)} group by rs.period_id) sub on sub.period_id = rp.id
-           where ${inIds("rp.task_id", ids)}
+                         from report_submissions rs where ${inIds('rs.task_id', ids)} group by rs.period_id) sub on sub.period_id = rp.id
+           where ${inIds('rp.task_id', ids)}
              and (pt.closed_at is null or rp.starts_on <= (pt.closed_at at time zone 'Asia/Shanghai')::date)
            group by 1, 2
           having count(*) filter (where rp.due_on < ${d}::date) > 0 or coalesce(sum(sub.returned), 0) > 0`;
@@ -108,12 +91,7 @@ export function periodFactsSql(ids: TaskIds, d: string): string {
  * Zones are each unit's own id and its parent's: a city is in a task's zones when the city
  * government or one of its units (bureau, counties) takes part.
  */
-export function taskFactsSql(
-  ids: TaskIds,
-  d: string,
-  w: string,
-  periods: string,
-): string {
+export function taskFactsSql(ids: TaskIds, d: string, w: string, periods: string): string {
   return `select t.id as task_id, t.document_id, t.measure_id, m.section_no, t.origin,
                  coalesce(tu.lead_units, '{}') as lead_units, coalesce(tu.lead_zones, '{}') as lead_zones,
                  coalesce(tu.scope_units, '{}') as scope_units, coalesce(tu.scope_zones, '{}') as scope_zones,
@@ -137,23 +115,23 @@ export function taskFactsSql(
                               array_agg(distinct z.id) filter (where z.id is not null) as scope_zones
                          from task_units tu join units u on u.id = tu.unit_id
                         cross join lateral (values (u.id), (u.parent_id)) z(id)
-                        where ${inIds("tu.task_id", ids)}
+                        where ${inIds('tu.task_id', ids)}
                         group by tu.task_id) tu on tu.task_id = t.id
             left join (select e.task_id, count(distinct (e.obligation_type, e.obligation_id)) as open, bool_or(e.level >= 2) as esc2
-                         from escalations e where e.resolved_at is null and ${inIds("e.task_id", ids)}
+                         from escalations e where e.resolved_at is null and ${inIds('e.task_id', ids)}
                         group by e.task_id) es on es.task_id = t.id
             left join (select task_id, sum(rep_due) as rep_due, sum(rep_on_time) as rep_on_time, sum(rep_missed) as rep_missed, sum(returned) as returned
                          from ${periods} group by task_id) pf on pf.task_id = t.id
             left join tracking_day_ordinals od on od.day = t.due_on
             left join tracking_day_ordinals os on os.day = (coalesce(d.published_at, t.created_at) at time zone 'Asia/Shanghai')::date
             left join tracking_day_ordinals oc on oc.day = (t.closed_at at time zone 'Asia/Shanghai')::date
-           where ${inIds("t.id", ids)}`;
+           where ${inIds('t.id', ids)}`;
 }
 
 /** A fact row's part of each figure, as SQL over alias `f` (closed figures only when `closedCond` holds). */
 function figureTerms(closedCond: string): Record<Figure, string> {
   return {
-    tasks: "1",
+    tasks: '1',
     st_assigned: `(f.status = 'assigned')::int`,
     st_accepted: `(f.status = 'accepted')::int`,
     st_in_progress: `(f.status = 'in_progress')::int`,
@@ -163,13 +141,13 @@ function figureTerms(closedCond: string): Record<Figure, string> {
     green: `(f.light = 0)::int`,
     yellow: `(f.light = 1)::int`,
     red: `(f.light = 2)::int`,
-    overdue: "f.overdue::int",
+    overdue: 'f.overdue::int',
     due_ord_sum: `case when f.overdue then coalesce(f.due_ord, 0) else 0 end`,
-    open_esc: "f.open_esc",
-    rep_due: "f.rep_due",
-    rep_on_time: "f.rep_on_time",
-    rep_missed: "f.rep_missed",
-    returned: "f.returned",
+    open_esc: 'f.open_esc',
+    rep_due: 'f.rep_due',
+    rep_on_time: 'f.rep_on_time',
+    rep_missed: 'f.rep_missed',
+    returned: 'f.returned',
     closed: `(${closedCond})::int`,
     start_ord_sum: `case when ${closedCond} then coalesce(f.start_ord, 0) else 0 end`,
     close_ord_sum: `case when ${closedCond} then coalesce(f.close_ord, 0) else 0 end`,
@@ -179,16 +157,7 @@ function figureTerms(closedCond: string): Record<Figure, string> {
 export const CLOSED = `(f.status = 'closed' and f.closed_on is not null)`;
 
 /** Dimensions kept per document and, under the zero document id, for all documents together. */
-export const TOTALLED_DIMS = [
-  "a",
-  "u",
-  "c",
-  "cu",
-  "s",
-  "su",
-  "o",
-  "ou",
-] as const;
+export const TOTALLED_DIMS = ['a', 'u', 'c', 'cu', 's', 'su', 'o', 'ou'] as const;
 
 /**
  * The roll-up groups of fact rows `f` (with a `sign` column), as `doc, dim, k1, k2, f.*`: each task
@@ -200,18 +169,17 @@ export const TOTALLED_DIMS = [
  * the dimensions of {@link TOTALLED_DIMS} also the zero id (all documents).
  */
 export function rollupGroupsSql(f: string, opts: { month: boolean }): string {
-  const city = (zones: string): string =>
-    `cross join unnest(f.${zones}) z(id) join units cg on cg.id = z.id and cg.kind = 'city_government'`;
+  const city = (zones: string): string => `cross join unnest(f.${zones}) z(id) join units cg on cg.id = z.id and cg.kind = 'city_government'`;
   const z = `'${ZERO_ID}'::uuid`;
-  const leads = "cross join unnest(f.lead_units) l(id)";
+  const leads = 'cross join unnest(f.lead_units) l(id)';
   const groups = [
     `select 'a'::varchar(2) as dim, ${z} as k1, ${z} as k2, f.* from ${f} f`,
     `select 'm', coalesce(f.measure_id, ${z}), ${z}, f.* from ${f} f`,
     `select 'u', l.id, ${z}, f.* from ${f} f ${leads}`,
-    `select 'c', z.id, ${z}, f.* from ${f} f ${city("lead_zones")}`,
-    `select 'cu', z.id, l.id, f.* from ${f} f ${city("lead_zones")} ${leads}`,
-    `select 's', z.id, ${z}, f.* from ${f} f ${city("scope_zones")}`,
-    `select 'su', z.id, l.id, f.* from ${f} f ${city("scope_zones")} ${leads}`,
+    `select 'c', z.id, ${z}, f.* from ${f} f ${city('lead_zones')}`,
+    `select 'cu', z.id, l.id, f.* from ${f} f ${city('lead_zones')} ${leads}`,
+    `select 's', z.id, ${z}, f.* from ${f} f ${city('scope_zones')}`,
+    `select 'su', z.id, l.id, f.* from ${f} f ${city('scope_zones')} ${leads}`,
     `select 'o', o.id, ${z}, f.* from ${f} f cross join unnest(f.scope_units) o(id)`,
     `select 'ou', o.id, l.id, f.* from ${f} f cross join unnest(f.scope_units) o(id) ${leads}`,
   ];
@@ -221,17 +189,15 @@ export function rollupGroupsSql(f: string, opts: { month: boolean }): string {
       `select 'ml', f.measure_id, l.id, f.* from ${f} f join measures tm on tm.id = f.measure_id and jsonb_array_length(tm.targets) > 0 ${leads}`,
     );
   }
-  return `select d.doc, g.* from (${groups.join(" union all ")}) g
-          cross join lateral (select g.document_id as doc union all select ${z} where g.dim in (${TOTALLED_DIMS.map((d) => `'${d}'`).join(", ")})) d`;
+  return `select d.doc, g.* from (${groups.join(' union all ')}) g
+          cross join lateral (select g.document_id as doc union all select ${z} where g.dim in (${TOTALLED_DIMS.map((d) => `'${d}'`).join(', ')})) d`;
 }
 
-/** Signed sums of the base figures only, and of the monthly figures when `monthly` (with close-outs under `closedCond`). */
-export function sumsSql(monthly: boolean, closedCond = CLOSED): string {
-  const t = figureTerms(closedCond);
-  const cols: Figure[] = monthly
-    ? [...BASE_FIGURES, ...MONTHLY_FIGURES]
-    : [...BASE_FIGURES];
-  return cols.map((c) => `sum(f.sign * (${t[c]}))::bigint as ${c}`).join(", ");
+/** Signed sums of the base figures only, and of the monthly figures when `monthly`: bigint to store, float8 to read (a JS number, exact below 2^53). */
+export function sumsSql(monthly: boolean, type: 'bigint' | 'float8' = 'bigint'): string {
+  const t = figureTerms(CLOSED);
+  const cols: Figure[] = monthly ? [...BASE_FIGURES, ...MONTHLY_FIGURES] : [...BASE_FIGURES];
+  return cols.map((c) => `sum(f.sign * (${t[c]}))::${type} as ${c}`).join(', ');
 }
 
 /**
@@ -258,7 +224,7 @@ export const MONTH_SUMS = `sum(f.sign * f.m_rep_due)::bigint as rep_due, sum(f.s
  * gave a value for a unit. Tasks with a measure only.
  */
 export function valueFactsSql(ids: TaskIds): string {
-  const order = "order by rs.reviewed_at desc nulls last, rs.submitted_at desc";
+  const order = 'order by rs.reviewed_at desc nulls last, rs.submitted_at desc';
   return `select rs.task_id, t.measure_id, sv.indicator, coalesce(sv.unit_id, '${ZERO_ID}'::uuid) as unit_id,
                  (array_agg(sv.value ${order}) filter (where rs.status = 'approved'))[1] as value,
                  (array_agg(rs.reviewed_at ${order}) filter (where rs.status = 'approved'))[1] as reviewed_at,
@@ -267,13 +233,13 @@ export function valueFactsSql(ids: TaskIds): string {
             from report_submissions rs
             join submission_values sv on sv.submission_id = rs.id
             join tasks t on t.id = rs.task_id and t.measure_id is not null
-           where ${inIds("rs.task_id", ids)}
+           where ${inIds('rs.task_id', ids)}
            group by rs.task_id, t.measure_id, sv.indicator, coalesce(sv.unit_id, '${ZERO_ID}'::uuid)`;
 }
 
 /** The province's latest value and reporting count per group, from value fact rows `v` (over the groups in `where`). */
-export function targetValuesSql(v: string, where = "true"): string {
-  const order = "order by v.reviewed_at desc nulls last, v.submitted_at desc";
+export function targetValuesSql(v: string, where = 'true'): string {
+  const order = 'order by v.reviewed_at desc nulls last, v.submitted_at desc';
   return `select v.measure_id, v.indicator, v.unit_id,
                  (array_agg(v.value ${order}) filter (where v.value is not null))[1] as value,
                  (array_agg(v.reviewed_at ${order}) filter (where v.value is not null))[1] as reviewed_at,

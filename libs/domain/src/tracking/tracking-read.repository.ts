@@ -1,36 +1,11 @@
-import { Injectable } from "@nestjs/common";
-import { DataSource, type EntityManager } from "typeorm";
-import type { Actor } from "../accounts/actor";
-import { seesAllTasks } from "../tasks/task-scope";
-import { TASK_STATUSES, type TaskStatus } from "../tasks/task.entity";
-import {
-  BASE_FIGURES,
-  CLOSED,
-  FACT_COLUMNS,
-  MONTHLY_FIGURES,
-  periodFactsSql,
-  sumsSql,
-  targetValuesSql,
-  TOTALLED_DIMS,
-  taskFactsSql,
-  valueFactsSql,
-  ZERO_ID,
-  type Figure,
-} from "./tracking-facts.sql";
-import {
-  checkTrackingFilter,
-  periodRange,
-  SqlParams,
-  type DateRange,
-  type TrackingFilter,
-} from "./tracking-filter";
-import type {
-  AggregateRow,
-  ApprovedValueRow,
-  SummaryDimension,
-  TargetFactRow,
-  TargetJson,
-} from "./tracking.repository";
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../accounts/actor';
+import { seesAllTasks } from '../tasks/task-scope';
+import { TASK_STATUSES, type TaskStatus } from '../tasks/task.entity';
+import { BASE_FIGURES, CLOSED, FACT_COLUMNS, MONTHLY_FIGURES, periodFactsSql, sumsSql, targetValuesSql, TOTALLED_DIMS, taskFactsSql, valueFactsSql, ZERO_ID, type Figure } from './tracking-facts.sql';
+import { checkTrackingFilter, periodRange, SqlParams, type DateRange, type TrackingFilter } from './tracking-filter';
+import type { AggregateRow, ApprovedValueRow, SummaryDimension, TargetFactRow, TargetJson } from './tracking.repository';
 
 /** A summary's rows from the read model, with the working-day ordinal sums behind its averages. */
 export interface ReadModelResult {
@@ -44,18 +19,8 @@ export interface ReadModelResult {
 type Figures = Record<Figure, number>;
 
 /** With a report period: what the facts give (close-outs in the period) and what the period rows give. */
-const FACT_COLS_IN_PERIOD: readonly Figure[] = [
-  ...BASE_FIGURES,
-  "closed",
-  "start_ord_sum",
-  "close_ord_sum",
-];
-const PERIOD_COLS: readonly Figure[] = [
-  "rep_due",
-  "rep_on_time",
-  "rep_missed",
-  "returned",
-];
+const FACT_COLS_IN_PERIOD: readonly Figure[] = [...BASE_FIGURES, 'closed', 'start_ord_sum', 'close_ord_sum'];
+const PERIOD_COLS: readonly Figure[] = ['rep_due', 'rep_on_time', 'rep_missed', 'returned'];
 const ALL_COLS: readonly Figure[] = [...BASE_FIGURES, ...MONTHLY_FIGURES];
 
 /** The tasks whose stored figures may differ from today's: dated between the model's day and today. */
@@ -73,44 +38,44 @@ interface KeyShape {
 
 /** How fact rows `f` map to a dimension's keys. */
 function factKey(dim: SummaryDimension): KeyShape {
-  const leads = "cross join unnest(f.lead_units) l(id)";
+  const leads = 'cross join unnest(f.lead_units) l(id)';
   switch (dim) {
-    case "all":
-      return { key: `'all'`, join: "", cond: "true" };
-    case "document":
-      return { key: "f.document_id::text", join: "", cond: "true" };
-    case "measure":
+    case 'all':
+      return { key: `'all'`, join: '', cond: 'true' };
+    case 'document':
+      return { key: 'f.document_id::text', join: '', cond: 'true' };
+    case 'measure':
       return {
-        key: "f.measure_id::text",
-        join: "",
-        cond: "f.measure_id is not null",
+        key: 'f.measure_id::text',
+        join: '',
+        cond: 'f.measure_id is not null',
       };
-    case "unit":
-      return { key: "l.id::text", join: leads, cond: "true" };
-    case "county":
+    case 'unit':
+      return { key: 'l.id::text', join: leads, cond: 'true' };
+    case 'county':
       return {
-        key: "l.id::text",
+        key: 'l.id::text',
         join: `${leads} join units ku on ku.id = l.id and ku.kind = 'county'`,
-        cond: "true",
+        cond: 'true',
       };
-    case "city":
+    case 'city':
       return {
-        key: "z.id::text",
+        key: 'z.id::text',
         join: `cross join unnest(f.lead_zones) z(id) join units cg on cg.id = z.id and cg.kind = 'city_government'`,
-        cond: "true",
+        cond: 'true',
       };
-    case "measure_unit":
+    case 'measure_unit':
       return {
         key: `f.measure_id || ':' || l.id`,
         join: leads,
-        cond: "f.measure_id is not null",
+        cond: 'f.measure_id is not null',
       };
   }
 }
 
 /** A roll-up that answers a question: its dimension, first key, and how its rows map to the summary's keys. */
 interface RollupRoute {
-  dim: "a" | "m" | "u" | "c" | "cu" | "s" | "su" | "o" | "ou" | "mu";
+  dim: 'a' | 'm' | 'u' | 'c' | 'cu' | 's' | 'su' | 'o' | 'ou' | 'mu';
   k1: string | null;
   key: string;
   join: string;
@@ -131,84 +96,44 @@ export class TrackingReadRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The summary rows, or null when the model is being rebuilt (the caller reads the base tables). */
-  async aggregate(
-    actor: Actor,
-    filter: TrackingFilter,
-    dim: SummaryDimension,
-    today: string,
-    warnUntil: string,
-  ): Promise<ReadModelResult | null> {
+  async aggregate(actor: Actor, filter: TrackingFilter, dim: SummaryDimension, today: string, warnUntil: string): Promise<ReadModelResult | null> {
     checkTrackingFilter(filter);
     const range = filter.period ? periodRange(filter.period) : null;
     return this.snapshot(async (m, state) => {
-      const [{ ord }] = await m.query<{ ord: number }[]>(
-        `select coalesce((select ord from tracking_day_ordinals where day = $1::date), 0) as ord`,
-        [today],
-      );
+      const [{ ord }] = await m.query<{ ord: number }[]>(`select coalesce((select ord from tracking_day_ordinals where day = $1::date), 0) as ord`, [today]);
       const corrected = await this.correction(m, state, today, warnUntil);
       const route = await this.route(m, actor, filter, dim);
       const totals = new Map<string, Figures>();
-      const add = (
-        rows: Record<string, unknown>[],
-        cols: readonly Figure[],
-      ): void => {
+      const add = (rows: Record<string, unknown>[], cols: readonly Figure[]): void => {
         for (const r of rows) {
           const key = r.key as string;
-          const acc =
-            totals.get(key) ??
-            (Object.fromEntries(
-              [...BASE_FIGURES, ...MONTHLY_FIGURES].map((c) => [c, 0]),
-            ) as Figures);
+          const acc = totals.get(key) ?? (Object.fromEntries([...BASE_FIGURES, ...MONTHLY_FIGURES].map((c) => [c, 0])) as Figures);
           for (const c of cols) acc[c] += num(r[c]);
           totals.set(key, acc);
         }
       };
-      const facts = corrected
-        ? `(select 1 as sign, f.* from task_facts f union all select * from rd_f)`
-        : `(select 1 as sign, f.* from task_facts f)`;
+      const facts = corrected ? `(select 1 as sign, f.* from task_facts f union all select * from rd_f)` : `(select 1 as sign, f.* from task_facts f)`;
       if (route) {
-        add(
-          await this.rollupBase(m, route, filter, dim, range),
-          range ? BASE_FIGURES : ALL_COLS,
-        );
-        if (range)
-          add(
-            await this.rollupMonths(m, route, filter, dim, range),
-            MONTHLY_FIGURES,
-          );
+        add(await this.rollupBase(m, route, filter, dim, range), range ? BASE_FIGURES : ALL_COLS);
+        if (range) add(await this.rollupMonths(m, route, filter, dim, range), MONTHLY_FIGURES);
       }
-      const src = route ? (corrected ? "rd_f" : null) : facts;
+      const src = route ? (corrected ? 'rd_f' : null) : facts;
       if (src) {
-        add(
-          await this.factSums(m, src, actor, filter, dim, range),
-          range ? FACT_COLS_IN_PERIOD : ALL_COLS,
-        );
+        add(await this.factSums(m, src, actor, filter, dim, range), range ? FACT_COLS_IN_PERIOD : ALL_COLS);
         if (range) {
-          const pairs: [string, string][] = corrected ? [["rd_p", "rd_f"]] : [];
-          if (!route)
-            pairs.push([
-              "(select 1 as sign, p.* from task_period_facts p)",
-              "(select 1 as sign, f.* from task_facts f)",
-            ]);
-          add(
-            await this.periodSums(m, pairs, actor, filter, dim, range),
-            PERIOD_COLS,
-          );
+          const pairs: [string, string][] = corrected ? [['rd_p', 'rd_f']] : [];
+          if (!route) pairs.push(['(select 1 as sign, p.* from task_period_facts p)', '(select 1 as sign, f.* from task_facts f)']);
+          add(await this.periodSums(m, pairs, actor, filter, dim, range), PERIOD_COLS);
         }
       }
       const rows: AggregateRow[] = [];
-      const sums = new Map<
-        string,
-        { start: number; close: number; due: number }
-      >();
+      const sums = new Map<string, { start: number; close: number; due: number }>();
       for (const [key, f] of totals) {
         if (f.tasks === 0) continue;
         rows.push({
           key,
           total: f.tasks,
-          byState: Object.fromEntries(
-            TASK_STATUSES.map((st) => [st, f[`st_${st}` as Figure]]),
-          ) as Record<TaskStatus, number>,
+          byState: Object.fromEntries(TASK_STATUSES.map((st) => [st, f[`st_${st}` as Figure]])) as Record<TaskStatus, number>,
           lights: [f.green, f.yellow, f.red],
           light: f.red > 0 ? 2 : f.yellow > 0 ? 1 : 0,
           overdueTasks: f.overdue,
@@ -231,32 +156,17 @@ export class TrackingReadRepository {
 
   /** Whether the province's target roll-ups answer for this actor and filter: the whole province, at most one document. */
   private provinceWide(actor: Actor, filter: TrackingFilter): boolean {
-    return (
-      seesAllTasks(actor) &&
-      !filter.unitId &&
-      !filter.cityId &&
-      filter.section === undefined
-    );
+    return seesAllTasks(actor) && !filter.unitId && !filter.cityId && filter.section === undefined;
   }
 
   /** Runs `fn` in one repeatable-read snapshot when the model is usable, else returns null. */
-  private async snapshot<T>(
-    fn: (
-      m: EntityManager,
-      state: { as_of: string; warn_until: string },
-    ) => Promise<T>,
-  ): Promise<T | null> {
+  private async snapshot<T>(fn: (m: EntityManager, state: { as_of: string; warn_until: string }) => Promise<T>): Promise<T | null> {
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {
-      await qr.startTransaction("REPEATABLE READ");
-      const [state] = await qr.manager.query<
-        { as_of: string; warn_until: string; needs_rebuild: boolean }[]
-      >(
-        `select as_of::text, warn_until::text, needs_rebuild from tracking_state`,
-      );
-      const out =
-        !state || state.needs_rebuild ? null : await fn(qr.manager, state);
+      await qr.startTransaction('REPEATABLE READ');
+      const [state] = await qr.manager.query<{ as_of: string; warn_until: string; needs_rebuild: boolean }[]>(`select as_of::text, warn_until::text, needs_rebuild from tracking_state`);
+      const out = !state || state.needs_rebuild ? null : await fn(qr.manager, state);
       await qr.commitTransaction();
       return out;
     } catch (e) {
@@ -288,23 +198,17 @@ export class TrackingReadRepository {
       const doc = filter.documentId ? [filter.documentId] : [];
       const targets = await m.query<{ id: string; targets: TargetJson[] }[]>(
         `select m.id, m.targets from measures m
-          where jsonb_array_length(m.targets) > 0 and exists (select 1 from tasks t where t.measure_id = m.id) ${doc.length ? "and m.document_id = $1" : ""}`,
+          where jsonb_array_length(m.targets) > 0 and exists (select 1 from tasks t where t.measure_id = m.id) ${doc.length ? 'and m.document_id = $1' : ''}`,
         doc,
       );
-      await m.query(
-        `create temp table rv_ids on commit drop as select distinct task_id from tracking_dirty`,
-      );
-      await m.query(
-        `create temp table rv_v on commit drop as ${valueFactsSql({ sql: "rv_ids" })}`,
-      );
+      await m.query(`create temp table rv_ids on commit drop as select distinct task_id from tracking_dirty`);
+      await m.query(`create temp table rv_v on commit drop as ${valueFactsSql({ sql: 'rv_ids' })}`);
       await m.query(
         `create temp table rv_groups on commit drop as
            select measure_id, indicator, unit_id from rv_v
            union select measure_id, indicator, unit_id from task_value_facts where task_id in (select task_id from rv_ids)`,
       );
-      const inDoc = doc.length
-        ? `and g.measure_id in (select id from measures where document_id = $1)`
-        : "";
+      const inDoc = doc.length ? `and g.measure_id in (select id from measures where document_id = $1)` : '';
       const rows = await m.query<
         {
           measure_id: string;
@@ -372,18 +276,14 @@ export class TrackingReadRepository {
       const corrected = await this.correction(m, state, today, warnUntil);
       const params = new SqlParams();
       const doc = filter.documentId ? params.add(filter.documentId) : null;
-      const pairs = `select r.k1 as measure_id, r.k2 as unit_id, r.tasks from tracking_rollup r where r.dim = 'ml' ${doc ? `and r.document_id = ${doc}` : ""}
+      const pairs = `select r.k1 as measure_id, r.k2 as unit_id, r.tasks from tracking_rollup r where r.dim = 'ml' ${doc ? `and r.document_id = ${doc}` : ''}
         ${
           corrected
             ? `union all select f.measure_id, l.id, f.sign from rd_f f join measures tm on tm.id = f.measure_id and jsonb_array_length(tm.targets) > 0
-                 cross join unnest(f.lead_units) l(id) ${doc ? `where f.document_id = ${doc}` : ""}`
-            : ""
+                 cross join unnest(f.lead_units) l(id) ${doc ? `where f.document_id = ${doc}` : ''}`
+            : ''
         }`;
-      const o = [
-        params.add(shares.map((s) => s.measureId)),
-        params.add(shares.map((s) => s.indicator)),
-        params.add(shares.map((s) => s.share)),
-      ];
+      const o = [params.add(shares.map((s) => s.measureId)), params.add(shares.map((s) => s.indicator)), params.add(shares.map((s) => s.share))];
       const c = [
         params.add(countyShares.map((s) => s.measureId)),
         params.add(countyShares.map((s) => s.indicator)),
@@ -400,9 +300,7 @@ export class TrackingReadRepository {
           group by l.unit_id`,
         params.values,
       );
-      return new Map(
-        rows.map((r) => [r.unit_id, { sum: Number(r.sum), n: r.n }]),
-      );
+      return new Map(rows.map((r) => [r.unit_id, { sum: Number(r.sum), n: r.n }]));
     });
   }
 
@@ -410,36 +308,24 @@ export class TrackingReadRepository {
    * Fills temp tables `rd_f` / `rd_p` (signed: +1 live as of today, -1 stored) for the tasks the
    * model cannot vouch for. False when there are none.
    */
-  private async correction(
-    m: EntityManager,
-    state: { as_of: string; warn_until: string },
-    today: string,
-    warnUntil: string,
-  ): Promise<boolean> {
+  private async correction(m: EntityManager, state: { as_of: string; warn_until: string }, today: string, warnUntil: string): Promise<boolean> {
     if (state.as_of === today && state.warn_until === warnUntil) {
       // The usual case once the worker has caught up: nothing dated in between, nothing dirty.
-      const [{ dirty }] = await m.query<{ dirty: boolean }[]>(
-        `select exists (select 1 from tracking_dirty) as dirty`,
-      );
+      const [{ dirty }] = await m.query<{ dirty: boolean }[]>(`select exists (select 1 from tracking_dirty) as dirty`);
       if (!dirty) return false;
     }
     await m.query(
       `create temp table rd_ids on commit drop as
-         select task_id from tracking_dirty union ${bandSql("$1", "$2", "$3", "$4")}`,
+         select task_id from tracking_dirty union ${bandSql('$1', '$2', '$3', '$4')}`,
       [state.as_of, today, state.warn_until, warnUntil],
     );
-    const [{ n }] = await m.query<{ n: number }[]>(
-      `select count(*)::int as n from rd_ids`,
-    );
+    const [{ n }] = await m.query<{ n: number }[]>(`select count(*)::int as n from rd_ids`);
     if (n === 0) return false;
-    await m.query(
-      `create temp table rd_pf on commit drop as ${periodFactsSql({ sql: "rd_ids" }, "$1")}`,
-      [today],
-    );
+    await m.query(`create temp table rd_pf on commit drop as ${periodFactsSql({ sql: 'rd_ids' }, '$1')}`, [today]);
     await m.query(
       `create temp table rd_f on commit drop as
-         select 1 as sign, x.* from (${taskFactsSql({ sql: "rd_ids" }, "$1", "$2", "rd_pf")}) x
-         union all select -1, ${FACT_COLUMNS.map((c) => `f.${c}`).join(", ")} from task_facts f where f.task_id in (select task_id from rd_ids)`,
+         select 1 as sign, x.* from (${taskFactsSql({ sql: 'rd_ids' }, '$1', '$2', 'rd_pf')}) x
+         union all select -1, ${FACT_COLUMNS.map((c) => `f.${c}`).join(', ')} from task_facts f where f.task_id in (select task_id from rd_ids)`,
       [today, warnUntil],
     );
     await m.query(
@@ -451,77 +337,39 @@ export class TrackingReadRepository {
   }
 
   /** The conditions on fact rows `f` for the actor's scope and the filter. */
-  private factConditions(
-    actor: Actor,
-    filter: TrackingFilter,
-    params: SqlParams,
-  ): string {
+  private factConditions(actor: Actor, filter: TrackingFilter, params: SqlParams): string {
     const where: string[] = [];
     if (!seesAllTasks(actor)) {
-      if (
-        actor.cityId &&
-        (actor.unitKind === "city_bureau" ||
-          actor.unitKind === "city_government")
-      )
-        where.push(
-          `f.scope_zones @> array[${params.add(actor.cityId)}]::uuid[]`,
-        );
-      else
-        where.push(
-          `f.scope_units @> array[${params.add(actor.unitId)}]::uuid[]`,
-        );
+      if (actor.cityId && (actor.unitKind === 'city_bureau' || actor.unitKind === 'city_government')) where.push(`f.scope_zones @> array[${params.add(actor.cityId)}]::uuid[]`);
+      else where.push(`f.scope_units @> array[${params.add(actor.unitId)}]::uuid[]`);
     }
-    if (filter.documentId)
-      where.push(`f.document_id = ${params.add(filter.documentId)}`);
-    if (filter.section !== undefined)
-      where.push(`f.section_no = ${params.add(filter.section)}`);
-    if (filter.unitId)
-      where.push(`f.lead_units @> array[${params.add(filter.unitId)}]::uuid[]`);
-    if (filter.cityId)
-      where.push(`f.lead_zones @> array[${params.add(filter.cityId)}]::uuid[]`);
-    return where.length ? where.join(" and ") : "true";
+    if (filter.documentId) where.push(`f.document_id = ${params.add(filter.documentId)}`);
+    if (filter.section !== undefined) where.push(`f.section_no = ${params.add(filter.section)}`);
+    if (filter.unitId) where.push(`f.lead_units @> array[${params.add(filter.unitId)}]::uuid[]`);
+    if (filter.cityId) where.push(`f.lead_zones @> array[${params.add(filter.cityId)}]::uuid[]`);
+    return where.length ? where.join(' and ') : 'true';
   }
 
   /** Signed sums over fact rows `src` (base figures; with a period, close-outs in it and no report figures). */
-  private async factSums(
-    m: EntityManager,
-    src: string,
-    actor: Actor,
-    filter: TrackingFilter,
-    dim: SummaryDimension,
-    range: DateRange | null,
-  ): Promise<Record<string, unknown>[]> {
+  private async factSums(m: EntityManager, src: string, actor: Actor, filter: TrackingFilter, dim: SummaryDimension, range: DateRange | null): Promise<Record<string, unknown>[]> {
     const params = new SqlParams();
     const cond = this.factConditions(actor, filter, params);
     const k = factKey(dim);
     if (range) {
       const closed = `(${CLOSED} and f.closed_on between ${params.add(range.from)}::date and ${params.add(range.to)}::date)`;
-      const closedCols = `sum(f.sign * (${closed})::int)::bigint as closed,
-        sum(f.sign * case when ${closed} then coalesce(f.start_ord, 0) else 0 end)::bigint as start_ord_sum,
-        sum(f.sign * case when ${closed} then coalesce(f.close_ord, 0) else 0 end)::bigint as close_ord_sum`;
-      return m.query(
-        `select ${k.key} as key, ${sumsSql(false)}, ${closedCols} from ${src} f ${k.join} where ${cond} and ${k.cond} group by 1`,
-        params.values,
-      );
+      const closedCols = `sum(f.sign * (${closed})::int)::float8 as closed,
+        sum(f.sign * case when ${closed} then coalesce(f.start_ord, 0) else 0 end)::float8 as start_ord_sum,
+        sum(f.sign * case when ${closed} then coalesce(f.close_ord, 0) else 0 end)::float8 as close_ord_sum`;
+      return m.query(`select ${k.key} as key, ${sumsSql(false, 'float8')}, ${closedCols} from ${src} f ${k.join} where ${cond} and ${k.cond} group by 1`, params.values);
     }
-    return m.query(
-      `select ${k.key} as key, ${sumsSql(true)} from ${src} f ${k.join} where ${cond} and ${k.cond} group by 1`,
-      params.values,
-    );
+    return m.query(`select ${k.key} as key, ${sumsSql(true, 'float8')} from ${src} f ${k.join} where ${cond} and ${k.cond} group by 1`, params.values);
   }
 
   /**
    * Signed report figures of period rows ending in the range, each pair being period rows and the
    * fact rows (same sign) that carry their task's keys.
    */
-  private async periodSums(
-    m: EntityManager,
-    pairs: [string, string][],
-    actor: Actor,
-    filter: TrackingFilter,
-    dim: SummaryDimension,
-    range: DateRange,
-  ): Promise<Record<string, unknown>[]> {
+  private async periodSums(m: EntityManager, pairs: [string, string][], actor: Actor, filter: TrackingFilter, dim: SummaryDimension, range: DateRange): Promise<Record<string, unknown>[]> {
     const params = new SqlParams();
     const cond = this.factConditions(actor, filter, params);
     const k = factKey(dim);
@@ -536,10 +384,10 @@ export class TrackingReadRepository {
            from ${psrc} p join ${src} f on f.task_id = p.task_id and f.sign = p.sign
           where p.month between date_trunc('month', ${from}::date) and ${to}::date`,
       )
-      .join(" union all ");
+      .join(' union all ');
     return m.query(
-      `select ${k.key} as key, sum(f.sign * f.rep_due)::bigint as rep_due, sum(f.sign * f.rep_on_time)::bigint as rep_on_time,
-              sum(f.sign * f.rep_missed)::bigint as rep_missed, sum(f.sign * f.returned)::bigint as returned
+      `select ${k.key} as key, sum(f.sign * f.rep_due)::float8 as rep_due, sum(f.sign * f.rep_on_time)::float8 as rep_on_time,
+              sum(f.sign * f.rep_missed)::float8 as rep_missed, sum(f.sign * f.returned)::float8 as returned
          from (${joined}) f ${k.join}
         where ${cond} and ${k.cond}
         group by 1`,
@@ -548,150 +396,105 @@ export class TrackingReadRepository {
   }
 
   /** The roll-up answering the question, or null (then the facts answer it). */
-  private async route(
-    m: EntityManager,
-    actor: Actor,
-    filter: TrackingFilter,
-    dim: SummaryDimension,
-  ): Promise<RollupRoute | null> {
+  private async route(m: EntityManager, actor: Actor, filter: TrackingFilter, dim: SummaryDimension): Promise<RollupRoute | null> {
     if (filter.section !== undefined || filter.unitId) return null;
-    const isCityGov = async (id: string): Promise<boolean> =>
-      (
-        await m.query<unknown[]>(
-          `select 1 from units where id = $1 and kind = 'city_government'`,
-          [id],
-        )
-      ).length > 0;
+    const isCityGov = async (id: string): Promise<boolean> => (await m.query<unknown[]>(`select 1 from units where id = $1 and kind = 'city_government'`, [id])).length > 0;
     let dims: {
-      once: RollupRoute["dim"];
-      perLead: RollupRoute["dim"];
+      once: RollupRoute['dim'];
+      perLead: RollupRoute['dim'];
       k1: string | null;
       province: boolean;
     };
     if (seesAllTasks(actor)) {
       if (filter.cityId) {
         if (!(await isCityGov(filter.cityId))) return null;
-        dims = { once: "c", perLead: "cu", k1: filter.cityId, province: false };
-      } else dims = { once: "a", perLead: "u", k1: null, province: true };
+        dims = { once: 'c', perLead: 'cu', k1: filter.cityId, province: false };
+      } else dims = { once: 'a', perLead: 'u', k1: null, province: true };
     } else if (filter.cityId) {
       return null;
-    } else if (
-      actor.cityId &&
-      (actor.unitKind === "city_bureau" || actor.unitKind === "city_government")
-    ) {
+    } else if (actor.cityId && (actor.unitKind === 'city_bureau' || actor.unitKind === 'city_government')) {
       if (!(await isCityGov(actor.cityId))) return null;
-      dims = { once: "s", perLead: "su", k1: actor.cityId, province: false };
+      dims = { once: 's', perLead: 'su', k1: actor.cityId, province: false };
     } else if (actor.unitId) {
-      dims = { once: "o", perLead: "ou", k1: actor.unitId, province: false };
+      dims = { once: 'o', perLead: 'ou', k1: actor.unitId, province: false };
     } else return null;
-    const county = (col: string): string =>
-      `join units ku on ku.id = r.${col} and ku.kind = 'county'`;
+    const county = (col: string): string => `join units ku on ku.id = r.${col} and ku.kind = 'county'`;
     switch (dim) {
-      case "all":
+      case 'all':
         return {
           dim: dims.once,
           k1: dims.k1,
           key: `'all'`,
-          join: "",
-          cond: "true",
+          join: '',
+          cond: 'true',
         };
-      case "document":
+      case 'document':
         return {
           dim: dims.once,
           k1: dims.k1,
-          key: "r.document_id::text",
-          join: "",
-          cond: "true",
+          key: 'r.document_id::text',
+          join: '',
+          cond: 'true',
         };
-      case "measure":
+      case 'measure':
         return dims.province
           ? {
-              dim: "m",
+              dim: 'm',
               k1: null,
-              key: "r.k1::text",
-              join: "",
+              key: 'r.k1::text',
+              join: '',
               cond: `r.k1 <> '${ZERO_ID}'`,
             }
           : null;
-      case "unit":
-      case "county": {
-        const col = dims.perLead === "u" ? "k1" : "k2";
+      case 'unit':
+      case 'county': {
+        const col = dims.perLead === 'u' ? 'k1' : 'k2';
         return {
           dim: dims.perLead,
-          k1: dims.perLead === "u" ? null : dims.k1,
+          k1: dims.perLead === 'u' ? null : dims.k1,
           key: `r.${col}::text`,
-          join: dim === "county" ? county(col) : "",
-          cond: "true",
+          join: dim === 'county' ? county(col) : '',
+          cond: 'true',
         };
       }
-      case "city":
-        return dims.province
-          ? { dim: "c", k1: null, key: "r.k1::text", join: "", cond: "true" }
-          : null;
-      case "measure_unit":
+      case 'city':
+        return dims.province ? { dim: 'c', k1: null, key: 'r.k1::text', join: '', cond: 'true' } : null;
+      case 'measure_unit':
         return dims.province
           ? {
-              dim: "mu",
+              dim: 'mu',
               k1: null,
               key: `r.k1 || ':' || r.k2`,
-              join: "",
-              cond: "true",
+              join: '',
+              cond: 'true',
             }
           : null;
     }
   }
 
-  private rollupWhere(
-    route: RollupRoute,
-    filter: TrackingFilter,
-    dim: SummaryDimension,
-    params: SqlParams,
-  ): string {
+  private rollupWhere(route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, params: SqlParams): string {
     const where = [`r.dim = ${params.add(route.dim)}`, route.cond];
     if (route.k1) where.push(`r.k1 = ${params.add(route.k1)}`);
     const totalled = (TOTALLED_DIMS as readonly string[]).includes(route.dim);
-    if (filter.documentId)
-      where.push(`r.document_id = ${params.add(filter.documentId)}`);
+    if (filter.documentId) where.push(`r.document_id = ${params.add(filter.documentId)}`);
     // Totalled dimensions keep all documents together under the zero id: read those rows, or the
     // per-document ones when the rows are documents.
-    else if (totalled)
-      where.push(
-        dim === "document"
-          ? `r.document_id <> '${ZERO_ID}'`
-          : `r.document_id = '${ZERO_ID}'`,
-      );
-    return where.join(" and ");
+    else if (totalled) where.push(dim === 'document' ? `r.document_id <> '${ZERO_ID}'` : `r.document_id = '${ZERO_ID}'`);
+    return where.join(' and ');
   }
 
-  private async rollupBase(
-    m: EntityManager,
-    route: RollupRoute,
-    filter: TrackingFilter,
-    dim: SummaryDimension,
-    range: DateRange | null,
-  ): Promise<Record<string, unknown>[]> {
+  private async rollupBase(m: EntityManager, route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, range: DateRange | null): Promise<Record<string, unknown>[]> {
     const params = new SqlParams();
     const where = this.rollupWhere(route, filter, dim, params);
-    const cols: readonly Figure[] = range
-      ? BASE_FIGURES
-      : [...BASE_FIGURES, ...MONTHLY_FIGURES];
-    return m.query(
-      `select ${route.key} as key, ${cols.map((c) => `sum(r.${c})::bigint as ${c}`).join(", ")} from tracking_rollup r ${route.join} where ${where} group by 1`,
-      params.values,
-    );
+    const cols: readonly Figure[] = range ? BASE_FIGURES : [...BASE_FIGURES, ...MONTHLY_FIGURES];
+    return m.query(`select ${route.key} as key, ${cols.map((c) => `sum(r.${c})::float8 as ${c}`).join(', ')} from tracking_rollup r ${route.join} where ${where} group by 1`, params.values);
   }
 
-  private async rollupMonths(
-    m: EntityManager,
-    route: RollupRoute,
-    filter: TrackingFilter,
-    dim: SummaryDimension,
-    range: DateRange,
-  ): Promise<Record<string, unknown>[]> {
+  private async rollupMonths(m: EntityManager, route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, range: DateRange): Promise<Record<string, unknown>[]> {
     const params = new SqlParams();
     const where = this.rollupWhere(route, filter, dim, params);
     return m.query(
-      `select ${route.key} as key, ${MONTHLY_FIGURES.map((c) => `sum(r.${c})::bigint as ${c}`).join(", ")}
+      `select ${route.key} as key, ${MONTHLY_FIGURES.map((c) => `sum(r.${c})::float8 as ${c}`).join(', ')}
          from tracking_rollup_month r ${route.join}
         where ${where} and r.month between date_trunc('month', ${params.add(range.from)}::date) and ${params.add(range.to)}::date
         group by 1`,

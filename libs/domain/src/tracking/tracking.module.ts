@@ -1,19 +1,13 @@
-import { Module } from "@nestjs/common";
-import { LedgerService } from "./ledger.service";
-import { TrackingReadRepository } from "./tracking-read.repository";
-import { TrackingRefreshService } from "./tracking-refresh.service";
-import { TrackingRepository } from "./tracking.repository";
-import { TrackingService } from "./tracking.service";
+import { Module } from '@nestjs/common';
+import { LedgerService } from './ledger.service';
+import { TrackingReadRepository } from './tracking-read.repository';
+import { TrackingRefreshService } from './tracking-refresh.service';
+import { TrackingRepository } from './tracking.repository';
+import { TrackingService } from './tracking.service';
 
 /** Coordinator tracking: summaries, lights, target progress, rankings, bulletins and ledger exports. */
 @Module({
-  providers: [
-    TrackingRepository,
-    TrackingReadRepository,
-    TrackingRefreshService,
-    TrackingService,
-    LedgerService,
-  ],
+  providers: [TrackingRepository, TrackingReadRepository, TrackingRefreshService, TrackingService, LedgerService],
   exports: [TrackingService, TrackingRefreshService, LedgerService],
 })
 export class TrackingModule {}

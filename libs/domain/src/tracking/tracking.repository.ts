@@ -1,28 +1,12 @@
-import { Injectable } from "@nestjs/common";
-import { DataSource } from "typeorm";
-import type { Actor } from "../accounts/actor";
-import { TASK_STATUSES, type TaskStatus } from "../tasks/task.entity";
-import {
-  lightSql,
-  overdueSql,
-  periodRange,
-  reportFiguresSql,
-  SqlParams,
-  trackingWhere,
-  type TrackingFilter,
-} from "./tracking-filter";
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../accounts/actor';
+import { TASK_STATUSES, type TaskStatus } from '../tasks/task.entity';
+import { lightSql, overdueSql, periodRange, reportFiguresSql, SqlParams, trackingWhere, type TrackingFilter } from './tracking-filter';
 
 /** What a summary row is grouped by. `all` is one row for everything in scope. */
-export const SUMMARY_DIMENSIONS = [
-  "document",
-  "measure",
-  "unit",
-  "city",
-  "county",
-  "all",
-] as const;
-export type SummaryDimension =
-  (typeof SUMMARY_DIMENSIONS)[number] | "measure_unit";
+export const SUMMARY_DIMENSIONS = ['document', 'measure', 'unit', 'city', 'county', 'all'] as const;
+export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number] | 'measure_unit';
 
 /** Task light: 0 green (on track, closed or suspended), 1 yellow (due within the warning window), 2 red (overdue, or an open 督办 of level 2 or above). */
 export type LightLevel = 0 | 1 | 2;
@@ -45,7 +29,7 @@ export interface AggregateRow {
 /** Dates counted per group, for working-day sums done with the calendar (see {@link TrackingRepository.dayCounts}). */
 export interface DayCountRow {
   key: string;
-  what: "start" | "close" | "due";
+  what: 'start' | 'close' | 'due';
   day: string;
   n: number;
 }
@@ -75,19 +59,13 @@ export class TrackingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Scoped, filtered tasks as CTE `s`, with each task's light from `today` and the warning date. */
-  private scopedTasks(
-    actor: Actor,
-    filter: TrackingFilter,
-    today: string,
-    warnUntil: string,
-    params: SqlParams,
-  ): { cte: string; today: string } {
+  private scopedTasks(actor: Actor, filter: TrackingFilter, today: string, warnUntil: string, params: SqlParams): { cte: string; today: string } {
     const where = trackingWhere(actor, filter, params);
     const t = params.add(today);
     const w = params.add(warnUntil);
     const cte = `s as (
       select t.id, t.measure_id, t.document_id, t.status, t.due_on, coalesce(d.published_at, t.created_at) as started_at, t.closed_at,
-             ${lightSql("t", t, w)} as light, ${overdueSql("t", t)} as overdue
+             ${lightSql('t', t, w)} as light, ${overdueSql('t', t)} as overdue
         from tasks t left join measures m on m.id = t.measure_id join documents d on d.id = t.document_id
        where ${where})`;
     return { cte, today: t };
@@ -100,29 +78,13 @@ export class TrackingRepository {
     return `s.status = 'closed' and (s.closed_at at time zone 'Asia/Shanghai')::date between ${params.add(range.from)}::date and ${params.add(range.to)}::date`;
   }
 
-  async aggregate(
-    actor: Actor,
-    filter: TrackingFilter,
-    dim: SummaryDimension,
-    today: string,
-    warnUntil: string,
-  ): Promise<AggregateRow[]> {
+  async aggregate(actor: Actor, filter: TrackingFilter, dim: SummaryDimension, today: string, warnUntil: string): Promise<AggregateRow[]> {
     const params = new SqlParams();
-    const { cte: s, today: t } = this.scopedTasks(
-      actor,
-      filter,
-      today,
-      warnUntil,
-      params,
-    );
+    const { cte: s, today: t } = this.scopedTasks(actor, filter, today, warnUntil, params);
     const range = filter.period ? periodRange(filter.period) : null;
-    const periodCond = range
-      ? `and rp.ends_on between ${params.add(range.from)}::date and ${params.add(range.to)}::date`
-      : "";
+    const periodCond = range ? `and rp.ends_on between ${params.add(range.from)}::date and ${params.add(range.to)}::date` : '';
     const closed = this.closedIn(filter, params);
-    const states = TASK_STATUSES.map(
-      (st) => `count(*) filter (where s.status = '${st}') as "st_${st}"`,
-    ).join(", ");
+    const states = TASK_STATUSES.map((st) => `count(*) filter (where s.status = '${st}') as "st_${st}"`).join(', ');
     // Per task, through the indexes (cost grows with the tasks in scope, not the table). A period that starts
     // after its task was closed is owed nothing; "missed" = due before today with no submission at all.
     const sql = `
@@ -130,7 +92,7 @@ export class TrackingRepository {
       f as (
         select s.id, s.status, s.light, s.overdue, s.closed_at, p.due, p.on_time, p.missed, p.returned, e.open
           from s
-          cross join lateral (${reportFiguresSql("s", t, periodCond)}) p
+          cross join lateral (${reportFiguresSql('s', t, periodCond)}) p
           cross join lateral (
             select count(distinct (es.obligation_type, es.obligation_id)) as open
               from escalations es where es.task_id = s.id and es.resolved_at is null) e),
@@ -143,16 +105,11 @@ export class TrackingRepository {
              count(*) filter (where ${closed}) as closed
         from k join f s on s.id = k.task_id
        group by k.key`;
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      sql,
-      params.values,
-    );
+    const rows: Record<string, unknown>[] = await this.dataSource.query(sql, params.values);
     return rows.map((r) => ({
       key: r.key as string,
       total: num(r.total),
-      byState: Object.fromEntries(
-        TASK_STATUSES.map((st) => [st, num(r[`st_${st}`])]),
-      ) as Record<TaskStatus, number>,
+      byState: Object.fromEntries(TASK_STATUSES.map((st) => [st, num(r[`st_${st}`])])) as Record<TaskStatus, number>,
       lights: [num(r.green), num(r.yellow), num(r.red)],
       light: num(r.light) as LightLevel,
       overdueTasks: num(r.overdue),
@@ -170,21 +127,9 @@ export class TrackingRepository {
    * overdue tasks fell due on each day. Working-day sums are then done with the calendar, since
    * sum(workdays(a, b)) = sum(ordinal(b)) - sum(ordinal(a)).
    */
-  async dayCounts(
-    actor: Actor,
-    filter: TrackingFilter,
-    dim: SummaryDimension,
-    today: string,
-    warnUntil: string,
-  ): Promise<DayCountRow[]> {
+  async dayCounts(actor: Actor, filter: TrackingFilter, dim: SummaryDimension, today: string, warnUntil: string): Promise<DayCountRow[]> {
     const params = new SqlParams();
-    const { cte: s } = this.scopedTasks(
-      actor,
-      filter,
-      today,
-      warnUntil,
-      params,
-    );
+    const { cte: s } = this.scopedTasks(actor, filter, today, warnUntil, params);
     const closed = this.closedIn(filter, params);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `with ${s}, k as (${KEY_SQL[dim]}),
@@ -196,20 +141,11 @@ export class TrackingRepository {
        select key, 'due', due_on::text, count(*) from ks s where overdue group by 1, 3`,
       params.values,
     );
-    return rows.map((r) => ({
-      key: r.key as string,
-      what: r.what as DayCountRow["what"],
-      day: r.day as string,
-      n: num(r.n),
-    }));
+    return rows.map((r) => ({ key: r.key as string, what: r.what as DayCountRow['what'], day: r.day as string, n: num(r.n) }));
   }
 
   /** Open escalations of scoped tasks at a level or above, the highest open level per obligation. */
-  async escalations(
-    actor: Actor,
-    filter: TrackingFilter,
-    minLevel: number,
-  ): Promise<EscalationRow[]> {
+  async escalations(actor: Actor, filter: TrackingFilter, minLevel: number): Promise<EscalationRow[]> {
     const params = new SqlParams();
     const where = trackingWhere(actor, filter, params);
     const lvl = params.add(minLevel);
@@ -240,12 +176,7 @@ export class TrackingRepository {
   }
 
   /** The overdue open tasks in scope, most overdue first (the board's list). */
-  async overdueTasks(
-    actor: Actor,
-    filter: TrackingFilter,
-    today: string,
-    limit: number,
-  ): Promise<OverdueTaskRow[]> {
+  async overdueTasks(actor: Actor, filter: TrackingFilter, today: string, limit: number): Promise<OverdueTaskRow[]> {
     const params = new SqlParams();
     const where = trackingWhere(actor, filter, params);
     const t = params.add(today);
@@ -269,25 +200,13 @@ export class TrackingRepository {
   }
 
   /** Names of units by id. */
-  async unitNames(
-    ids: string[],
-  ): Promise<Map<string, { name: string; shortName: string; kind: string }>> {
+  async unitNames(ids: string[]): Promise<Map<string, { name: string; shortName: string; kind: string }>> {
     if (ids.length === 0) return new Map();
-    const rows: {
-      id: string;
-      name: string;
-      short_name: string;
-      kind: string;
-    }[] = await this.dataSource.query(
+    const rows: { id: string; name: string; short_name: string; kind: string }[] = await this.dataSource.query(
       `select id, name, short_name, kind from units where id = any($1::uuid[])`,
       [ids],
     );
-    return new Map(
-      rows.map((r) => [
-        r.id,
-        { name: r.name, shortName: r.short_name, kind: r.kind },
-      ]),
-    );
+    return new Map(rows.map((r) => [r.id, { name: r.name, shortName: r.short_name, kind: r.kind }]));
   }
 
   /** Measures by id, with their document's number. */
@@ -314,35 +233,17 @@ export class TrackingRepository {
     );
   }
 
-  async documentNames(
-    ids: string[],
-  ): Promise<Map<string, { docNumber: string | null; title: string | null }>> {
+  async documentNames(ids: string[]): Promise<Map<string, { docNumber: string | null; title: string | null }>> {
     if (ids.length === 0) return new Map();
-    const rows: {
-      id: string;
-      doc_number: string | null;
-      title: string | null;
-    }[] = await this.dataSource.query(
-      `select id, doc_number, title from documents where id = any($1::uuid[])`,
-      [ids],
-    );
-    return new Map(
-      rows.map((r) => [r.id, { docNumber: r.doc_number, title: r.title }]),
-    );
+    const rows: { id: string; doc_number: string | null; title: string | null }[] = await this.dataSource.query(`select id, doc_number, title from documents where id = any($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id, { docNumber: r.doc_number, title: r.title }]));
   }
 
   /**
    * Targets of the measures with scoped tasks, and the latest approved value of each indicator (per
    * county where reported per county) from the scoped tasks' submissions, plus which counties reported anything.
    */
-  async targetFacts(
-    actor: Actor,
-    filter: TrackingFilter,
-  ): Promise<{
-    targets: TargetFactRow[];
-    approved: ApprovedValueRow[];
-    reported: { measureId: string; indicator: string; unitId: string }[];
-  }> {
+  async targetFacts(actor: Actor, filter: TrackingFilter): Promise<{ targets: TargetFactRow[]; approved: ApprovedValueRow[]; reported: { measureId: string; indicator: string; unitId: string }[] }> {
     const params = new SqlParams();
     const where = trackingWhere(actor, filter, params);
     const s = `s as (select t.id, t.measure_id from tasks t join measures m on m.id = t.measure_id where ${where})`;
@@ -367,47 +268,30 @@ export class TrackingRepository {
       params.values,
     );
     return {
-      targets: targets.map((r) => ({
-        measureId: r.id as string,
-        targets: r.targets as TargetJson[],
-      })),
-      approved: approved.map((r) => ({
-        measureId: r.measure_id as string,
-        indicator: r.indicator as string,
-        unitId: (r.unit_id as string | null) ?? null,
-        value: Number(r.value),
-      })),
-      reported: reported.map((r) => ({
-        measureId: r.measure_id as string,
-        indicator: r.indicator as string,
-        unitId: r.unit_id as string,
-      })),
+      targets: targets.map((r) => ({ measureId: r.id as string, targets: r.targets as TargetJson[] })),
+      approved: approved.map((r) => ({ measureId: r.measure_id as string, indicator: r.indicator as string, unitId: (r.unit_id as string | null) ?? null, value: Number(r.value) })),
+      reported: reported.map((r) => ({ measureId: r.measure_id as string, indicator: r.indicator as string, unitId: r.unit_id as string })),
     };
   }
 
   /** Measures' lead units among the scoped tasks (which units a measure's targets count for in the ranking). */
-  async measureLeads(
-    actor: Actor,
-    filter: TrackingFilter,
-  ): Promise<{ measureId: string; unitId: string }[]> {
+  async measureLeads(actor: Actor, filter: TrackingFilter): Promise<{ measureId: string; unitId: string }[]> {
     const params = new SqlParams();
     const where = trackingWhere(actor, filter, params);
-    const rows: { measure_id: string; unit_id: string }[] =
-      await this.dataSource.query(
-        `select distinct t.measure_id, tu.unit_id from tasks t join measures m on m.id = t.measure_id
+    const rows: { measure_id: string; unit_id: string }[] = await this.dataSource.query(
+      `select distinct t.measure_id, tu.unit_id from tasks t join measures m on m.id = t.measure_id
          join task_units tu on tu.task_id = t.id and tu.role = 'lead'
         where ${where} and jsonb_array_length(m.targets) > 0`,
-        params.values,
-      );
+      params.values,
+    );
     return rows.map((r) => ({ measureId: r.measure_id, unitId: r.unit_id }));
   }
 
   /** The key assisted counties (重点帮扶县): who a per-county target expects a value from. */
   async keyAssistedCounties(): Promise<{ id: string; shortName: string }[]> {
-    const rows: { id: string; short_name: string }[] =
-      await this.dataSource.query(
-        `select id, short_name from units where kind = 'county' and key_assisted and active order by admin_code nulls last, code`,
-      );
+    const rows: { id: string; short_name: string }[] = await this.dataSource.query(
+      `select id, short_name from units where kind = 'county' and key_assisted and active order by admin_code nulls last, code`,
+    );
     return rows.map((r) => ({ id: r.id, shortName: r.short_name }));
   }
 }

@@ -1,40 +1,19 @@
-import { Inject, Injectable } from "@nestjs/common";
-import {
-  addWorkingDaysFlagged,
-  CalendarService,
-  Clock,
-  shanghaiDate,
-  workingDaysBetweenFlagged,
-  type WorkingCalendar,
-} from "@duban/calendar";
-import { APP_CONFIG, type AppConfig } from "@duban/config";
-import type { Actor } from "../accounts/actor";
-import type { TaskStatus } from "../tasks/task.entity";
-import { score, targetShare, type ScoreBreakdown } from "./scoring";
-import {
-  TrackingRepository,
-  type AggregateRow,
-  type EscalationRow,
-  type LightLevel,
-  type OverdueTaskRow,
-  type SummaryDimension,
-} from "./tracking.repository";
-import type { TrackingFilter } from "./tracking-filter";
-import {
-  TrackingReadRepository,
-  type ReadModelResult,
-} from "./tracking-read.repository";
+import { Inject, Injectable } from '@nestjs/common';
+import { addWorkingDaysFlagged, CalendarService, Clock, shanghaiDate, workingDaysBetweenFlagged, type WorkingCalendar } from '@duban/calendar';
+import { APP_CONFIG, type AppConfig } from '@duban/config';
+import type { Actor } from '../accounts/actor';
+import type { TaskStatus } from '../tasks/task.entity';
+import { score, targetShare, type ScoreBreakdown } from './scoring';
+import { TrackingRepository, type AggregateRow, type EscalationRow, type LightLevel, type OverdueTaskRow, type SummaryDimension } from './tracking.repository';
+import type { TrackingFilter } from './tracking-filter';
+import { TrackingReadRepository, type ReadModelResult } from './tracking-read.repository';
 
-export type Light = "green" | "yellow" | "red";
-const LIGHTS: Light[] = ["green", "yellow", "red"];
+export type Light = 'green' | 'yellow' | 'red';
+const LIGHTS: Light[] = ['green', 'yellow', 'red'];
 /** Collators made once: `localeCompare` builds one per call, which dominated sorting thousands of rows. */
-const zh = new Intl.Collator("zh-CN");
+const zh = new Intl.Collator('zh-CN');
 const byDefault = new Intl.Collator();
-export const LIGHT_LABELS: Record<Light, string> = {
-  green: "正常推进",
-  yellow: "临近截止",
-  red: "逾期或督办",
-};
+export const LIGHT_LABELS: Record<Light, string> = { green: '正常推进', yellow: '临近截止', red: '逾期或督办' };
 
 export interface SummaryRow {
   key: string;
@@ -85,12 +64,7 @@ export interface TargetProgress {
   latest: number | null;
   /** Share done, 0..1 (per-county targets: the mean over the expected counties, nothing approved counting 0). */
   share: number | null;
-  counties: {
-    unitId: string;
-    name: string;
-    latest: number | null;
-    share: number | null;
-  }[];
+  counties: { unitId: string; name: string; latest: number | null; share: number | null }[];
   /** Per-county targets: the counties that reported no value at all. */
   silentCounties: string[];
 }
@@ -113,21 +87,9 @@ export interface RankingRow {
 
 export interface GridView {
   today: string;
-  measures: {
-    id: string;
-    label: string;
-    title: string;
-    docNumber: string | null;
-    light: Light;
-  }[];
+  measures: { id: string; label: string; title: string; docNumber: string | null; light: Light }[];
   units: { id: string; name: string }[];
-  cells: {
-    measureId: string;
-    unitId: string;
-    light: Light;
-    tasks: number;
-    overdueTasks: number;
-  }[];
+  cells: { measureId: string; unitId: string; light: Light; tasks: number; overdueTasks: number }[];
 }
 
 export interface BulletinData {
@@ -138,7 +100,7 @@ export interface BulletinData {
   laggingUnits: SummaryRow[];
   escalations: EscalationRow[];
   ranking: RankingRow[];
-  weights: AppConfig["tracking"]["ranking"];
+  weights: AppConfig['tracking']['ranking'];
 }
 
 /**
@@ -148,22 +110,13 @@ export interface BulletinData {
  */
 function workingDayOrdinal(cal: WorkingCalendar): (d: string) => number {
   const years = cal.coveredYears().sort((a, b) => a - b);
-  if (years.length === 0)
-    return memo(
-      (d: string) => workingDaysBetweenFlagged(cal, "2000-01-01", d).days,
-    );
+  if (years.length === 0) return memo((d: string) => workingDaysBetweenFlagged(cal, '2000-01-01', d).days);
   let last = years[0];
   while (years.includes(last + 1)) last++;
   const epoch = `${years[0] - 1}-12-31`;
   const lastDay = `${last}-12-31`;
   const atLast = cal.workingDaysBetween(epoch, lastDay);
-  return memo((d: string) =>
-    d <= epoch
-      ? 0
-      : d <= lastDay
-        ? cal.workingDaysBetween(epoch, d)
-        : atLast + workingDaysBetweenFlagged(cal, lastDay, d).days,
-  );
+  return memo((d: string) => (d <= epoch ? 0 : d <= lastDay ? cal.workingDaysBetween(epoch, d) : atLast + workingDaysBetweenFlagged(cal, lastDay, d).days));
 }
 
 /**
@@ -182,57 +135,21 @@ export class TrackingService {
   ) {}
 
   /** Today in Asia/Shanghai and the last day of the yellow window. */
-  async dates(): Promise<{
-    today: string;
-    warnUntil: string;
-    cal: WorkingCalendar;
-  }> {
+  async dates(): Promise<{ today: string; warnUntil: string; cal: WorkingCalendar }> {
     const cal = await this.calendar.load();
     const today = shanghaiDate(this.clock.now());
-    return {
-      today,
-      warnUntil: addWorkingDaysFlagged(
-        cal,
-        today,
-        this.config.tracking.warningWorkingDays,
-      ).date,
-      cal,
-    };
+    return { today, warnUntil: addWorkingDaysFlagged(cal, today, this.config.tracking.warningWorkingDays).date, cal };
   }
 
-  async summary(
-    actor: Actor,
-    by: SummaryDimension,
-    filter: TrackingFilter,
-  ): Promise<Summary> {
+  async summary(actor: Actor, by: SummaryDimension, filter: TrackingFilter): Promise<Summary> {
     const { today, warnUntil, cal } = await this.dates();
-    const { rows, sums, todayOrdinal } = await this.aggregate(
-      actor,
-      filter,
-      by,
-      today,
-      warnUntil,
-      cal,
-    );
-    const labels = await this.labels(
-      by,
-      rows.map((r) => r.key),
-    );
+    const { rows, sums, todayOrdinal } = await this.aggregate(actor, filter, by, today, warnUntil, cal);
+    const labels = await this.labels(by, rows.map((r) => r.key));
     const out = rows.map((r) => {
       const s = sums.get(r.key) ?? { start: 0, close: 0, due: 0 };
-      return this.toRow(
-        r,
-        labels.get(r.key) ?? { label: r.key, detail: null },
-        s,
-        todayOrdinal,
-      );
+      return this.toRow(r, labels.get(r.key) ?? { label: r.key, detail: null }, s, todayOrdinal);
     });
-    out.sort(
-      (a, b) =>
-        b.overdueTasks - a.overdueTasks ||
-        zh.compare(a.label, b.label) ||
-        byDefault.compare(a.key, b.key),
-    );
+    out.sort((a, b) => b.overdueTasks - a.overdueTasks || zh.compare(a.label, b.label) || byDefault.compare(a.key, b.key));
     return { by, today, warnUntil, rows: out };
   }
 
@@ -240,30 +157,11 @@ export class TrackingService {
    * Figures per group from the read model (decision 51), or from the base tables while the model is
    * being rebuilt. Both give sums of working-day ordinals on one scale with today's ordinal.
    */
-  private async aggregate(
-    actor: Actor,
-    filter: TrackingFilter,
-    by: SummaryDimension,
-    today: string,
-    warnUntil: string,
-    cal: WorkingCalendar,
-  ): Promise<ReadModelResult> {
-    const read = await this.readModel.aggregate(
-      actor,
-      filter,
-      by,
-      today,
-      warnUntil,
-    );
+  private async aggregate(actor: Actor, filter: TrackingFilter, by: SummaryDimension, today: string, warnUntil: string, cal: WorkingCalendar): Promise<ReadModelResult> {
+    const read = await this.readModel.aggregate(actor, filter, by, today, warnUntil);
     if (read) return read;
-    const [rows, days] = await Promise.all([
-      this.repo.aggregate(actor, filter, by, today, warnUntil),
-      this.repo.dayCounts(actor, filter, by, today, warnUntil),
-    ]);
-    const sums = new Map<
-      string,
-      { start: number; close: number; due: number }
-    >();
+    const [rows, days] = await Promise.all([this.repo.aggregate(actor, filter, by, today, warnUntil), this.repo.dayCounts(actor, filter, by, today, warnUntil)]);
+    const sums = new Map<string, { start: number; close: number; due: number }>();
     const ordinal = workingDayOrdinal(cal);
     for (const d of days) {
       const acc = sums.get(d.key) ?? { start: 0, close: 0, due: 0 };
@@ -273,12 +171,7 @@ export class TrackingService {
     return { rows, sums, todayOrdinal: ordinal(today) };
   }
 
-  private toRow(
-    r: AggregateRow,
-    label: { label: string; detail: string | null },
-    s: { start: number; close: number; due: number },
-    todayOrdinal: number,
-  ): SummaryRow {
+  private toRow(r: AggregateRow, label: { label: string; detail: string | null }, s: { start: number; close: number; due: number }, todayOrdinal: number): SummaryRow {
     return {
       key: r.key,
       label: label.label,
@@ -294,35 +187,23 @@ export class TrackingService {
       reportsOnTime: r.reportsOnTime,
       onTimeRate: r.reportsDue === 0 ? null : r.reportsOnTime / r.reportsDue,
       closedTasks: r.closedTasks,
-      avgCloseWorkingDays:
-        r.closedTasks === 0
-          ? null
-          : Math.round(((s.close - s.start) / r.closedTasks) * 10) / 10,
+      avgCloseWorkingDays: r.closedTasks === 0 ? null : Math.round(((s.close - s.start) / r.closedTasks) * 10) / 10,
       overdueWorkingDays: r.overdueTasks * todayOrdinal - s.due,
       returnedSubmissions: r.returnedSubmissions,
     };
   }
 
-  private async labels(
-    by: SummaryDimension,
-    keys: string[],
-  ): Promise<Map<string, { label: string; detail: string | null }>> {
+  private async labels(by: SummaryDimension, keys: string[]): Promise<Map<string, { label: string; detail: string | null }>> {
     const out = new Map<string, { label: string; detail: string | null }>();
-    if (by === "all") out.set("all", { label: "全部", detail: null });
-    if (by === "unit" || by === "city" || by === "county") {
-      for (const [id, u] of await this.repo.unitNames(keys))
-        out.set(id, { label: u.shortName, detail: u.name });
+    if (by === 'all') out.set('all', { label: '全部', detail: null });
+    if (by === 'unit' || by === 'city' || by === 'county') {
+      for (const [id, u] of await this.repo.unitNames(keys)) out.set(id, { label: u.shortName, detail: u.name });
     }
-    if (by === "measure") {
-      for (const [id, m] of await this.repo.measureNames(keys))
-        out.set(id, {
-          label: `${m.docNumber ?? ""}${m.label}`,
-          detail: m.title,
-        });
+    if (by === 'measure') {
+      for (const [id, m] of await this.repo.measureNames(keys)) out.set(id, { label: `${m.docNumber ?? ''}${m.label}`, detail: m.title });
     }
-    if (by === "document") {
-      for (const [id, d] of await this.repo.documentNames(keys))
-        out.set(id, { label: d.docNumber ?? d.title ?? id, detail: d.title });
+    if (by === 'document') {
+      for (const [id, d] of await this.repo.documentNames(keys)) out.set(id, { label: d.docNumber ?? d.title ?? id, detail: d.title });
     }
     return out;
   }
@@ -330,110 +211,42 @@ export class TrackingService {
   /** The board's grid: measures x lead units, each cell the worst light of its tasks; a measure's light the worst of its cells. */
   async grid(actor: Actor, filter: TrackingFilter): Promise<GridView> {
     const { today, warnUntil, cal } = await this.dates();
-    const { rows } = await this.aggregate(
-      actor,
-      filter,
-      "measure_unit",
-      today,
-      warnUntil,
-      cal,
-    );
+    const { rows } = await this.aggregate(actor, filter, 'measure_unit', today, warnUntil, cal);
     const cells = rows.map((r) => {
-      const [measureId, unitId] = r.key.split(":");
-      return {
-        measureId,
-        unitId,
-        light: LIGHTS[r.light],
-        level: r.light,
-        tasks: r.total,
-        overdueTasks: r.overdueTasks,
-      };
+      const [measureId, unitId] = r.key.split(':');
+      return { measureId, unitId, light: LIGHTS[r.light], level: r.light, tasks: r.total, overdueTasks: r.overdueTasks };
     });
     const worst = new Map<string, LightLevel>();
-    for (const c of cells)
-      worst.set(
-        c.measureId,
-        Math.max(worst.get(c.measureId) ?? 0, c.level) as LightLevel,
-      );
-    const [measures, units] = await Promise.all([
-      this.repo.measureNames([...worst.keys()]),
-      this.repo.unitNames([...new Set(cells.map((c) => c.unitId))]),
-    ]);
+    for (const c of cells) worst.set(c.measureId, Math.max(worst.get(c.measureId) ?? 0, c.level) as LightLevel);
+    const [measures, units] = await Promise.all([this.repo.measureNames([...worst.keys()]), this.repo.unitNames([...new Set(cells.map((c) => c.unitId))])]);
     return {
       today,
       measures: [...measures.entries()]
-        .sort(
-          ([, a], [, b]) =>
-            byDefault.compare(a.docNumber ?? "", b.docNumber ?? "") ||
-            a.no - b.no,
-        )
-        .map(([id, m]) => ({
-          id,
-          label: m.label,
-          title: m.title,
-          docNumber: m.docNumber,
-          light: LIGHTS[worst.get(id) ?? 0],
-        })),
-      units: [...units.entries()]
-        .map(([id, u]) => ({ id, name: u.shortName }))
-        .sort((a, b) => zh.compare(a.name, b.name)),
-      cells: cells
-        .map(({ level: _level, ...c }) => c)
-        .sort((a, b) =>
-          a.measureId < b.measureId
-            ? -1
-            : a.measureId > b.measureId
-              ? 1
-              : a.unitId < b.unitId
-                ? -1
-                : a.unitId > b.unitId
-                  ? 1
-                  : 0,
-        ),
+        .sort(([, a], [, b]) => byDefault.compare(a.docNumber ?? '', b.docNumber ?? '') || a.no - b.no)
+        .map(([id, m]) => ({ id, label: m.label, title: m.title, docNumber: m.docNumber, light: LIGHTS[worst.get(id) ?? 0] })),
+      units: [...units.entries()].map(([id, u]) => ({ id, name: u.shortName })).sort((a, b) => zh.compare(a.name, b.name)),
+      cells: cells.map(({ level: _level, ...c }) => c).sort((a, b) => (a.measureId < b.measureId ? -1 : a.measureId > b.measureId ? 1 : a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0)),
     };
   }
 
   /** Each target of each measure in scope: baseline, target, latest approved value, share done; per county where it applies. */
-  async targets(
-    actor: Actor,
-    filter: TrackingFilter,
-  ): Promise<TargetProgress[]> {
-    const facts =
-      (await this.readModel.targetFacts(actor, filter)) ??
-      (await this.repo.targetFacts(actor, filter));
+  async targets(actor: Actor, filter: TrackingFilter): Promise<TargetProgress[]> {
+    const facts = (await this.readModel.targetFacts(actor, filter)) ?? (await this.repo.targetFacts(actor, filter));
     if (facts.targets.length === 0) return [];
-    const [measures, counties] = await Promise.all([
-      this.repo.measureNames(facts.targets.map((t) => t.measureId)),
-      this.repo.keyAssistedCounties(),
-    ]);
-    const approved = new Map(
-      facts.approved.map((a) => [
-        `${a.measureId}/${a.indicator}/${a.unitId ?? ""}`,
-        a.value,
-      ]),
-    );
-    const reported = new Set(
-      facts.reported.map((r) => `${r.measureId}/${r.indicator}/${r.unitId}`),
-    );
+    const [measures, counties] = await Promise.all([this.repo.measureNames(facts.targets.map((t) => t.measureId)), this.repo.keyAssistedCounties()]);
+    const approved = new Map(facts.approved.map((a) => [`${a.measureId}/${a.indicator}/${a.unitId ?? ''}`, a.value]));
+    const reported = new Set(facts.reported.map((r) => `${r.measureId}/${r.indicator}/${r.unitId}`));
     const out: TargetProgress[] = [];
     for (const { measureId, targets } of facts.targets) {
       const m = measures.get(measureId);
       if (!m) continue;
       for (const t of targets) {
         const perCounty = t.perUnit !== null;
-        const latest = perCounty
-          ? null
-          : (approved.get(`${measureId}/${t.indicator}/`) ?? null);
+        const latest = perCounty ? null : (approved.get(`${measureId}/${t.indicator}/`) ?? null);
         const perCountyRows = perCounty
           ? counties.map((c) => {
-              const v =
-                approved.get(`${measureId}/${t.indicator}/${c.id}`) ?? null;
-              return {
-                unitId: c.id,
-                name: c.shortName,
-                latest: v,
-                share: targetShare(t, v),
-              };
+              const v = approved.get(`${measureId}/${t.indicator}/${c.id}`) ?? null;
+              return { unitId: c.id, name: c.shortName, latest: v, share: targetShare(t, v) };
             })
           : [];
         out.push({
@@ -450,29 +263,13 @@ export class TrackingService {
           year: t.year,
           perCounty,
           latest,
-          share: perCounty
-            ? perCountyRows.length
-              ? perCountyRows.reduce((a, c) => a + (c.share ?? 0), 0) /
-                perCountyRows.length
-              : null
-            : targetShare(t, latest),
+          share: perCounty ? (perCountyRows.length ? perCountyRows.reduce((a, c) => a + (c.share ?? 0), 0) / perCountyRows.length : null) : targetShare(t, latest),
           counties: perCountyRows,
-          silentCounties: perCounty
-            ? counties
-                .filter(
-                  (c) => !reported.has(`${measureId}/${t.indicator}/${c.id}`),
-                )
-                .map((c) => c.shortName)
-            : [],
+          silentCounties: perCounty ? counties.filter((c) => !reported.has(`${measureId}/${t.indicator}/${c.id}`)).map((c) => c.shortName) : [],
         });
       }
     }
-    return out.sort(
-      (a, b) =>
-        byDefault.compare(a.docNumber ?? "", b.docNumber ?? "") ||
-        (measures.get(a.measureId)?.no ?? 0) -
-          (measures.get(b.measureId)?.no ?? 0),
-    );
+    return out.sort((a, b) => byDefault.compare(a.docNumber ?? '', b.docNumber ?? '') || (measures.get(a.measureId)?.no ?? 0) - (measures.get(b.measureId)?.no ?? 0));
   }
 
   /**
@@ -481,24 +278,13 @@ export class TrackingService {
    * unit for the target's overall share (nothing approved counts 0).
    */
   async ranking(actor: Actor, filter: TrackingFilter): Promise<RankingRow[]> {
-    const [units, targets] = await Promise.all([
-      this.summary(actor, "unit", filter),
-      this.targets(actor, filter),
-    ]);
+    const [units, targets] = await Promise.all([this.summary(actor, 'unit', filter), this.targets(actor, filter)]);
     const shares = await this.unitTargetShares(actor, filter, targets);
     const w = this.config.tracking.ranking;
     const rows = units.rows.map((u) => {
       const own = shares.get(u.key);
       const tShare = own && own.n ? own.sum / own.n : null;
-      const breakdown = score(
-        {
-          onTimeRate: u.onTimeRate,
-          targetShare: tShare,
-          overdueWorkingDays: u.overdueWorkingDays,
-          returnedSubmissions: u.returnedSubmissions,
-        },
-        w,
-      );
+      const breakdown = score({ onTimeRate: u.onTimeRate, targetShare: tShare, overdueWorkingDays: u.overdueWorkingDays, returnedSubmissions: u.returnedSubmissions }, w);
       return {
         rank: 0,
         unitId: u.key,
@@ -517,11 +303,7 @@ export class TrackingService {
     });
     rows.sort((a, b) => b.score - a.score || zh.compare(a.name, b.name));
     // Equal scores share a rank (1, 2, 2, 4).
-    rows.forEach(
-      (r, i) =>
-        (r.rank =
-          i > 0 && rows[i - 1].score === r.score ? rows[i - 1].rank : i + 1),
-    );
+    rows.forEach((r, i) => (r.rank = i > 0 && rows[i - 1].score === r.score ? rows[i - 1].rank : i + 1));
     return rows;
   }
 
@@ -530,48 +312,18 @@ export class TrackingService {
    * each measure it leads, its own value's share for a county in a per-county target (nothing
    * approved counting 0), else the target's share.
    */
-  private async unitTargetShares(
-    actor: Actor,
-    filter: TrackingFilter,
-    targets: TargetProgress[],
-  ): Promise<Map<string, { sum: number; n: number }>> {
+  private async unitTargetShares(actor: Actor, filter: TrackingFilter, targets: TargetProgress[]): Promise<Map<string, { sum: number; n: number }>> {
     const { today, warnUntil } = await this.dates();
-    const shares = targets.map((t) => ({
-      measureId: t.measureId,
-      indicator: t.indicator,
-      share: t.share ?? 0,
-    }));
-    const countyShares = targets.flatMap((t) =>
-      t.perCounty
-        ? t.counties.map((c) => ({
-            measureId: t.measureId,
-            indicator: t.indicator,
-            unitId: c.unitId,
-            share: c.share ?? 0,
-          }))
-        : [],
-    );
-    const fast = await this.readModel.unitTargetShares(
-      actor,
-      filter,
-      today,
-      warnUntil,
-      shares,
-      countyShares,
-    );
+    const shares = targets.map((t) => ({ measureId: t.measureId, indicator: t.indicator, share: t.share ?? 0 }));
+    const countyShares = targets.flatMap((t) => (t.perCounty ? t.counties.map((c) => ({ measureId: t.measureId, indicator: t.indicator, unitId: c.unitId, share: c.share ?? 0 })) : []));
+    const fast = await this.readModel.unitTargetShares(actor, filter, today, warnUntil, shares, countyShares);
     if (fast) return fast;
     const byMeasure = new Map<string, TargetProgress[]>();
-    for (const t of targets)
-      byMeasure.set(t.measureId, [...(byMeasure.get(t.measureId) ?? []), t]);
+    for (const t of targets) byMeasure.set(t.measureId, [...(byMeasure.get(t.measureId) ?? []), t]);
     const out = new Map<string, { sum: number; n: number }>();
-    for (const { measureId, unitId } of await this.repo.measureLeads(
-      actor,
-      filter,
-    )) {
+    for (const { measureId, unitId } of await this.repo.measureLeads(actor, filter)) {
       for (const t of byMeasure.get(measureId) ?? []) {
-        const own = t.perCounty
-          ? t.counties.find((c) => c.unitId === unitId)
-          : undefined;
+        const own = t.perCounty ? t.counties.find((c) => c.unitId === unitId) : undefined;
         const acc = out.get(unitId) ?? { sum: 0, n: 0 };
         acc.sum += own ? (own.share ?? 0) : (t.share ?? 0);
         acc.n++;
@@ -581,58 +333,27 @@ export class TrackingService {
     return out;
   }
 
-  async overdue(
-    actor: Actor,
-    filter: TrackingFilter,
-    limit: number,
-  ): Promise<OverdueTaskRow[]> {
+  async overdue(actor: Actor, filter: TrackingFilter, limit: number): Promise<OverdueTaskRow[]> {
     const { today } = await this.dates();
     return this.repo.overdueTasks(actor, filter, today, limit);
   }
 
-  async escalations(
-    actor: Actor,
-    filter: TrackingFilter,
-    minLevel = 1,
-  ): Promise<EscalationRow[]> {
+  async escalations(actor: Actor, filter: TrackingFilter, minLevel = 1): Promise<EscalationRow[]> {
     return this.repo.escalations(actor, filter, minLevel);
   }
 
   /** 情况通报 for a period: the numbers, the units with overdue or missed items, level-3 escalations, the ranking. */
-  async bulletin(
-    actor: Actor,
-    filter: TrackingFilter & { period: string },
-  ): Promise<BulletinData> {
+  async bulletin(actor: Actor, filter: TrackingFilter & { period: string }): Promise<BulletinData> {
     const [all, units, escalations, ranking, { today }] = await Promise.all([
-      this.summary(actor, "all", filter),
-      this.summary(actor, "unit", filter),
+      this.summary(actor, 'all', filter),
+      this.summary(actor, 'unit', filter),
       this.repo.escalations(actor, filter, 3),
       this.ranking(actor, filter),
       this.dates(),
     ]);
     const empty = this.toRow(
-      {
-        key: "all",
-        total: 0,
-        byState: {
-          assigned: 0,
-          accepted: 0,
-          in_progress: 0,
-          completion_requested: 0,
-          closed: 0,
-          suspended: 0,
-        },
-        lights: [0, 0, 0],
-        light: 0,
-        overdueTasks: 0,
-        reportsDue: 0,
-        reportsOnTime: 0,
-        missedReports: 0,
-        returnedSubmissions: 0,
-        openEscalations: 0,
-        closedTasks: 0,
-      },
-      { label: "全部", detail: null },
+      { key: 'all', total: 0, byState: { assigned: 0, accepted: 0, in_progress: 0, completion_requested: 0, closed: 0, suspended: 0 }, lights: [0, 0, 0], light: 0, overdueTasks: 0, reportsDue: 0, reportsOnTime: 0, missedReports: 0, returnedSubmissions: 0, openEscalations: 0, closedTasks: 0 },
+      { label: '全部', detail: null },
       { start: 0, close: 0, due: 0 },
       0,
     );
@@ -641,9 +362,7 @@ export class TrackingService {
       generatedOn: today,
       filter,
       totals: all.rows[0] ?? empty,
-      laggingUnits: units.rows.filter(
-        (u) => u.overdueTasks > 0 || u.missedReports > 0,
-      ),
+      laggingUnits: units.rows.filter((u) => u.overdueTasks > 0 || u.missedReports > 0),
       escalations,
       ranking,
       weights: this.config.tracking.ranking,
