@@ -144,20 +144,25 @@ export class TrackingRepository {
     return rows.map((r) => ({ key: r.key as string, what: r.what as DayCountRow['what'], day: r.day as string, n: num(r.n) }));
   }
 
-  /** Open escalations of scoped tasks at a level or above, the highest open level per obligation. */
+  /**
+   * Open escalations of scoped tasks at a level or above, the highest open level per obligation.
+   * (The highest open level at or above `minLevel` is the highest open level whenever that one
+   * qualifies, so the level condition filters first, through the index of open escalations; lead
+   * names are read for the rows returned only.)
+   */
   async escalations(actor: Actor, filter: TrackingFilter, minLevel: number): Promise<EscalationRow[]> {
     const params = new SqlParams();
     const where = trackingWhere(actor, filter, params);
     const lvl = params.add(minLevel);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `select * from (
-         select distinct on (e.obligation_type, e.obligation_id) e.task_id, t.title, e.obligation_type, e.level, e.due_on::text as due_on,
-                e.overdue_working_days, e.raised_at, d.doc_number, m.label,
-                array(select u.short_name from task_units l join units u on u.id = l.unit_id where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
-           from escalations e join tasks t on t.id = e.task_id join measures m on m.id = t.measure_id join documents d on d.id = t.document_id
-          where e.resolved_at is null and ${where}
-          order by e.obligation_type, e.obligation_id, e.level desc) x
-        where x.level >= ${lvl}
+      `select x.*, t.title, d.doc_number, coalesce(m.label, '') as label,
+              array(select u.short_name from task_units l join units u on u.id = l.unit_id where l.task_id = x.task_id and l.role = 'lead' order by u.short_name) as leads
+         from (select distinct on (e.obligation_type, e.obligation_id) e.task_id, e.obligation_type, e.level, e.due_on::text as due_on,
+                      e.overdue_working_days, e.raised_at
+                 from escalations e join tasks t on t.id = e.task_id left join measures m on m.id = t.measure_id
+                where e.resolved_at is null and e.level >= ${lvl} and ${where}
+                order by e.obligation_type, e.obligation_id, e.level desc) x
+         join tasks t on t.id = x.task_id join documents d on d.id = t.document_id left join measures m on m.id = t.measure_id
         order by x.level desc, x.due_on, x.task_id`,
       params.values,
     );
@@ -181,9 +186,9 @@ export class TrackingRepository {
     const where = trackingWhere(actor, filter, params);
     const t = params.add(today);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `select t.id, t.title, t.status, t.due_on::text as due_on, d.doc_number, m.label,
+      `select t.id, t.title, t.status, t.due_on::text as due_on, d.doc_number, coalesce(m.label, '') as label,
               array(select u.short_name from task_units l join units u on u.id = l.unit_id where l.task_id = t.id and l.role = 'lead' order by u.short_name) as leads
-         from tasks t join measures m on m.id = t.measure_id join documents d on d.id = t.document_id
+         from tasks t left join measures m on m.id = t.measure_id join documents d on d.id = t.document_id
         where ${where} and t.status not in ('closed', 'suspended') and t.due_on < ${t}::date
         order by t.due_on, t.id limit ${Math.trunc(limit)}`,
       params.values,
