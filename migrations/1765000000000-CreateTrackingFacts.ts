@@ -184,6 +184,24 @@ export class CreateTrackingFacts1765000000000 implements MigrationInterface {
           insert into tracking_dirty (task_id)
           select tu.task_id from task_units tu join new_rows n on n.id = tu.unit_id join old_rows o on o.id = n.id
            where (n.parent_id, n.kind) is distinct from (o.parent_id, o.kind);
+        -- Updates count only when a column the figures read changed: opening a period, a sign-off
+        -- or copying a due date changes nothing.
+        elsif tg_op = 'UPDATE' and tg_table_name = 'report_periods' then
+          insert into tracking_dirty (task_id)
+          select task_id from (select task_id, id, starts_on, ends_on, due_on from new_rows except select task_id, id, starts_on, ends_on, due_on from old_rows) c
+          union select task_id from (select task_id, id, starts_on, ends_on, due_on from old_rows except select task_id, id, starts_on, ends_on, due_on from new_rows) c;
+        elsif tg_op = 'UPDATE' and tg_table_name = 'report_submissions' then
+          insert into tracking_dirty (task_id)
+          select task_id from (select task_id, id, period_id, status, submitted_at, reviewed_at from new_rows except select task_id, id, period_id, status, submitted_at, reviewed_at from old_rows) c
+          union select task_id from (select task_id, id, period_id, status, submitted_at, reviewed_at from old_rows except select task_id, id, period_id, status, submitted_at, reviewed_at from new_rows) c;
+        elsif tg_op = 'UPDATE' and tg_table_name = 'escalations' then
+          insert into tracking_dirty (task_id)
+          select task_id from (select task_id, id, level, resolved_at, obligation_type, obligation_id from new_rows except select task_id, id, level, resolved_at, obligation_type, obligation_id from old_rows) c
+          union select task_id from (select task_id, id, level, resolved_at, obligation_type, obligation_id from old_rows except select task_id, id, level, resolved_at, obligation_type, obligation_id from new_rows) c;
+        elsif tg_op = 'UPDATE' and tg_table_name = 'task_units' then
+          insert into tracking_dirty (task_id)
+          select task_id from (select task_id, unit_id, role from new_rows except select task_id, unit_id, role from old_rows) c
+          union select task_id from (select task_id, unit_id, role from old_rows except select task_id, unit_id, role from new_rows) c;
         elsif tg_op = 'DELETE' then
           insert into tracking_dirty (task_id) select distinct task_id from old_rows;
         elsif tg_op = 'INSERT' then
