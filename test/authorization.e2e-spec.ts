@@ -326,9 +326,22 @@ describe('authorization matrix', () => {
   it('gives each user only their scope in the tracking summaries and ledger', async () => {
     const total = async (u: User) => (await api.request('GET', '/api/v1/tracking/summaries/all', { token: as(u) })).body.rows[0]?.tasks ?? 0;
     const ledgerRows = async (u: User) => (await api.request('GET', '/api/v1/tracking/ledger?format=csv', { token: as(u) })).text.trim().split('\r\n').length - 1;
-    const expected: Record<string, number> = { coordinator: 2, auditor: 2, 'lead officer': 1, 'cooperating officer': 1, 'other department': 0, 'city bureau (朔州)': 1, 'other city bureau': 0, county: 1 };
-    for (const u of USERS.filter((x) => x.name in expected)) {
-      expect([u.name, await total(u), await ledgerRows(u)]).toEqual([u.name, expected[u.name], expected[u.name]]);
+    // Every task in scope, of every origin (the measures' tasks, the campaign's and the visit's), counted from the rows.
+    const inScope = async (u: User): Promise<number> => {
+      if (seesAll(u)) return Number((await db.query(`select count(*) as n from tasks`))[0].n);
+      const [me] = await db.query(`select u.id, u.kind, u.parent_id from users s join units u on u.id = s.unit_id where s.username = $1`, [u.username]);
+      const sql =
+        me.kind === 'city_bureau'
+          ? `select count(distinct tu.task_id) as n from task_units tu join units x on x.id = tu.unit_id where x.id = $1 or x.parent_id = $1`
+          : `select count(distinct task_id) as n from task_units where unit_id = $1`;
+      return Number((await db.query(sql, [me.kind === 'city_bureau' ? me.parent_id : me.id]))[0].n);
+    };
+    // Measure tasks alone, as set up above: the scope rules themselves.
+    const measureTasks: Record<string, number> = { coordinator: 2, auditor: 2, 'lead officer': 1, 'cooperating officer': 1, 'other department': 0, 'city bureau (朔州)': 1, 'other city bureau': 0, county: 1 };
+    for (const u of USERS.filter((x) => x.name in measureTasks)) {
+      const want = await inScope(u);
+      const measures = Number((await api.request('GET', '/api/v1/tracking/summaries/measure', { token: as(u) })).body.rows.reduce((a: number, r: { tasks: number }) => a + r.tasks, 0));
+      expect([u.name, await total(u), await ledgerRows(u), measures]).toEqual([u.name, want, want, measureTasks[u.name]]);
     }
   });
 
