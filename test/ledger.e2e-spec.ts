@@ -1,7 +1,9 @@
+import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
 import { CalendarService, ManualClock, type WorkingCalendar } from '../libs/calendar/src';
+import { LedgerService, type Actor } from '../libs/domain/src';
 import { startApi, type TestApi } from './support/test-app';
 
 /**
@@ -173,7 +175,7 @@ describe('the 台账 ledger: every figure of every row, for measure, form and vi
   const unitId = async (code: string): Promise<string> => (await db.query(`select id from units where code = $1`, [code]))[0].id;
 
   async function readRaw(): Promise<Raw> {
-    const byId = <T extends { id: string }>(rows: T[]): Map<string, T> => new Map(rows.map((r) => [r.id, r]));
+    const byId = (rows: { id: string }[]): Map<string, any> => new Map(rows.map((r) => [r.id, r]));
     return {
       tasks: await db.query(`select id, document_id, origin, measure_id, form_campaign_id, pairing_id, title, status, due_on::text as due_on, closed_at from tasks`),
       documents: byId(await db.query(`select id, doc_number, title from documents`)),
@@ -430,5 +432,27 @@ describe('the 台账 ledger: every figure of every row, for measure, form and vi
     const visit = rows.find((r) => r[2] === '结对互访')!;
     expect(visit).toEqual(expect.arrayContaining(['朔州市：朔城区结对帮扶应县', '2026年度结对帮扶主要领导互访：朔城区—应县', '已销号', '2026-11-10']));
     expect(rows.some((r) => r[2] === '报表征集')).toBe(false);
+  });
+
+  it('stops and gives its connection back when the reader goes away mid-download', async () => {
+    const ledgerService = api.app.get(LedgerService);
+    const [u] = await db.query(`select u.id, u.unit_id, u.roles, n.kind from users u join units n on n.id = u.unit_id where u.username = 'coordinator'`);
+    const actor: Actor = { userId: u.id, username: 'coordinator', unitId: u.unit_id, unitKind: u.kind, cityId: null, roles: u.roles };
+    const inTransaction = async (): Promise<number> =>
+      Number((await db.query(`select count(*) as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`))[0].n);
+    for (const format of ['csv', 'xlsx'] as const) {
+      // Takes the first chunk, then the reader disconnects (Fastify destroys the stream) with more to come.
+      let chunks = 0;
+      const out = new Writable({
+        highWaterMark: 1,
+        write(_chunk, _enc, cb) {
+          if (++chunks === 1) return cb();
+          setImmediate(() => out.destroy());
+        },
+      });
+      const run = format === 'csv' ? ledgerService.writeCsv(actor, {}, out) : ledgerService.writeXlsx(actor, {}, out);
+      await expect(run).rejects.toMatchObject({ code: 'LEDGER_DOWNLOAD_ABORTED' });
+      expect([format, await inTransaction()]).toEqual([format, 0]);
+    }
   });
 });

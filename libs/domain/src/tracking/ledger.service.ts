@@ -1,10 +1,11 @@
-import { once } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { workingDaysBetweenFlagged, type WorkingCalendar } from '@duban/calendar';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../accounts/actor';
+import { IllegalStateError } from '../common/domain.errors';
 import { TASK_STATUS_LABELS } from '../tasks/task-states';
 import type { TaskStatus } from '../tasks/task.entity';
 import { periodRange, SqlParams, trackingWhere, type TrackingFilter } from './tracking-filter';
@@ -203,10 +204,12 @@ export class LedgerService {
         row.commit();
       }
       n += batch.length;
-      if (out.writableNeedDrain) await once(out, 'drain');
+      await zipTookSheet(sheet, out);
+      await drained(out);
     }
+    await drained(out);
     sheet.commit();
-    await workbook.commit();
+    await unlessAborted(out, workbook.commit());
     return n;
   }
 }
@@ -262,5 +265,65 @@ function toLedgerRow(r: Record<string, unknown>, overdueDays: (due: string) => n
 }
 
 async function write(out: Writable, chunk: string): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
+  if (out.destroyed) throw aborted();
+  out.write(chunk);
+  await drained(out);
+}
+
+const aborted = (): IllegalStateError => new IllegalStateError('LEDGER_DOWNLOAD_ABORTED', '台账下载已中断：接收方已断开');
+
+/** `work` (which ends when `out` finishes), or the abort if `out` is destroyed first: it would never finish. */
+function unlessAborted<T>(out: Writable, work: Promise<T>): Promise<T> {
+  if (out.destroyed && !out.writableFinished) return Promise.reject(aborted());
+  return new Promise((resolve, reject) => {
+    const onClose = (): void => {
+      if (!out.writableFinished) reject(aborted());
+    };
+    out.on('close', onClose);
+    void work.then(resolve, reject).finally(() => out.off('close', onClose));
+  });
+}
+
+/**
+ * Resolves when `out` can take more; rejects when its reader went away (the stream was destroyed),
+ * which a destroyed stream never signals with `drain`: the export stops, and the cursor's transaction
+ * and connection are given back instead of waiting forever.
+ */
+function drained(out: Writable): Promise<void> {
+  if (out.destroyed) return Promise.reject(aborted());
+  return out.writableNeedDrain ? drainOrAbort(out, out) : Promise.resolve();
+}
+
+/** The part of exceljs 4.4's streaming worksheet this relies on: its sheet stream and the zip entry it pipes into. */
+interface SheetStream {
+  stream?: { pipes?: (EventEmitter & { _writableState?: { needDrain?: boolean } })[] };
+}
+
+/**
+ * exceljs' streaming worksheet hands its XML to the zip through its own buffer stream, which ignores
+ * backpressure: rows written faster than the compressor gets event-loop turns pile up in memory (the
+ * whole sheet, 70 MB for 100,000 rows) and reach `out` only at the end. So after each batch, wait
+ * until the zip entry has taken them (its `drain`): memory stays at a batch. A no-op should exceljs'
+ * internals change shape (then the sheet is buffered again, as before).
+ */
+function zipTookSheet(sheet: ExcelJS.Worksheet, out: Writable): Promise<void> {
+  const entry = (sheet as unknown as SheetStream).stream?.pipes?.[0];
+  if (out.destroyed) return Promise.reject(aborted());
+  return entry?._writableState?.needDrain ? drainOrAbort(entry, out) : Promise.resolve();
+}
+
+/** Resolves on `emitter`'s next `drain`; rejects if `out` is destroyed first. */
+function drainOrAbort(emitter: EventEmitter, out: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error): void => {
+      emitter.off('drain', onDrain);
+      out.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = (): void => settle();
+    const onClose = (): void => settle(aborted());
+    emitter.on('drain', onDrain);
+    out.on('close', onClose);
+  });
 }
