@@ -40,8 +40,11 @@ export type LedgerRow = Record<LedgerField, string | number | null>;
 export const LEDGER_ORIGIN_LABELS = { measure: '举措', form: '报表征集', visit: '结对互访' } as const;
 type Origin = keyof typeof LEDGER_ORIGIN_LABELS;
 
-/** Rows fetched from the cursor at a time: memory stays at one batch whatever the export's size. */
+/** Rows fetched from the cursor at a time: memory stays at a batch or two whatever the export's size. */
 const BATCH = 1000;
+
+/** Uncompressed sheet XML the .xlsx writer lets exceljs' zip fall behind by before it waits (see `zipTookSheet`). */
+const ZIP_BACKLOG = 4 * 1024 * 1024;
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
 function csvField(v: string | number | null): string {
@@ -127,7 +130,7 @@ const LEDGER_SQL = (today: string, warnUntil: string, periodCond: string): strin
 
 /**
  * The task ledger (台账) as .xlsx (exceljs' streaming writer) or CSV, filtered like the summaries and
- * read from a PostgreSQL cursor in batches, so a 100,000-row export holds one batch in memory.
+ * read from a PostgreSQL cursor in batches, so a 100,000-row export holds a batch or two in memory.
  * Every task is a row: a measure's, a form campaign's and an annual visit's (来源 says which).
  */
 @Injectable()
@@ -179,7 +182,7 @@ export class LedgerService {
   async writeCsv(actor: Actor, filter: TrackingFilter, out: Writable): Promise<number> {
     let n = 0;
     await write(out, '\ufeff' + LEDGER_COLUMNS.map(([h]) => h).join(',') + '\r\n');
-    for await (const batch of this.rows(actor, filter)) {
+    for await (const batch of ahead(this.rows(actor, filter))) {
       await write(out, batch.map((r) => LEDGER_COLUMNS.map(([, f]) => csvField(r[f])).join(',') + '\r\n').join(''));
       n += batch.length;
     }
@@ -195,7 +198,7 @@ export class LedgerService {
     sheet.getRow(1).font = { bold: true };
     sheet.getRow(1).commit();
     let n = 0;
-    for await (const batch of this.rows(actor, filter)) {
+    for await (const batch of ahead(this.rows(actor, filter))) {
       for (const r of batch) {
         const row = sheet.addRow(LEDGER_COLUMNS.map(([, f]) => r[f]));
         // exceljs gives each cell a new empty style object, and its style registry serializes every
@@ -296,20 +299,51 @@ function drained(out: Writable): Promise<void> {
 
 /** The part of exceljs 4.4's streaming worksheet this relies on: its sheet stream and the zip entry it pipes into. */
 interface SheetStream {
-  stream?: { pipes?: (EventEmitter & { _writableState?: { needDrain?: boolean } })[] };
+  stream?: { pipes?: (EventEmitter & { _writableState?: { length?: number } })[] };
 }
 
 /**
  * exceljs' streaming worksheet hands its XML to the zip through its own buffer stream, which ignores
  * backpressure: rows written faster than the compressor gets event-loop turns pile up in memory (the
- * whole sheet, 70 MB for 100,000 rows) and reach `out` only at the end. So after each batch, wait
- * until the zip entry has taken them (its `drain`): memory stays at a batch. A no-op should exceljs'
+ * whole sheet, 70 MB for 100,000 rows) and reach `out` only at the end. So once the zip entry holds
+ * more than `ZIP_BACKLOG`, wait until it has taken it all (its `drain`): memory stays bounded, and
+ * the compressor keeps working while the next batches are fetched. A no-op should exceljs'
  * internals change shape (then the sheet is buffered again, as before).
  */
 function zipTookSheet(sheet: ExcelJS.Worksheet, out: Writable): Promise<void> {
   const entry = (sheet as unknown as SheetStream).stream?.pipes?.[0];
   if (out.destroyed) return Promise.reject(aborted());
-  return entry?._writableState?.needDrain ? drainOrAbort(entry, out) : Promise.resolve();
+  return entry && (entry._writableState?.length ?? 0) > ZIP_BACKLOG ? drainOrAbort(entry, out) : Promise.resolve();
+}
+
+type Settled<T> = { ok: true; result: IteratorResult<T> } | { ok: false; error: unknown };
+
+/**
+ * `batches`, one batch ahead: the next batch is fetched while the caller writes this one (two batches
+ * in memory), so the database and the writer work at the same time. The fetch in flight is settled
+ * at once (a failure is rethrown when its turn comes, never left unhandled).
+ */
+async function* ahead<T>(batches: AsyncGenerator<T>): AsyncGenerator<T> {
+  const fetchNext = (): Promise<Settled<T>> =>
+    batches.next().then(
+      (result): Settled<T> => ({ ok: true, result }),
+      (error: unknown): Settled<T> => ({ ok: false, error }),
+    );
+  let next = fetchNext();
+  try {
+    for (;;) {
+      const settled = await next;
+      if (!settled.ok) throw settled.error;
+      if (settled.result.done) return;
+      next = fetchNext();
+      yield settled.result.value;
+    }
+  } finally {
+    // Also when the caller stops early (the reader went away): the fetch in flight ends, then the
+    // generator's own cleanup rolls back and gives the connection back.
+    await next;
+    await batches.return(undefined);
+  }
 }
 
 /** Resolves on `emitter`'s next `drain`; rejects if `out` is destroyed first. */
