@@ -9,13 +9,16 @@
  * 1M submissions, 680k escalations), built once into `duban_bench_1m` and reused.
  * BENCH_RUNS (default 20) requests per endpoint after BENCH_WARMUP (default 2) warm-ups; BENCH_ONLY=<regular expression>
  * runs only the matching endpoints; BENCH_EXPORT_RUNS (default 3) ledger exports per format.
+ * The export is also timed in parts, in-process: the cursor alone (the SQL, rows mapped, nothing
+ * written) and the .xlsx writer to a stream that discards its bytes (no HTTP), so the writer's share
+ * shows.
  */
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApiApp } from '../apps/api/src/bootstrap';
 import { ManualClock } from '../libs/calendar/src';
-import { TrackingRefreshService } from '../libs/domain/src';
+import { LedgerService, TrackingRefreshService, type Actor } from '../libs/domain/src';
 import { benchConfig, withClient } from './support/bench-context';
 import { ensureMillionDataset } from './support/million';
 
@@ -130,6 +133,47 @@ async function main(): Promise<void> {
     }
     if (times.length) rows.push([`ledger export ${format}`, times]);
     if (times.length) console.log(`ledger ${format}: ${(bytes / 1e6).toFixed(1)} MB${format === 'csv' ? `, ${lines - 1} rows` : ''}, p50 ${fmt(percentile(times, 50))} ms, peak RSS growth ${(peakRss / 1e6).toFixed(0)} MB`);
+  }
+
+  // The same export in parts: the cursor alone, then the .xlsx writer into a stream that drops the bytes.
+  const ledger = app.get(LedgerService);
+  const actor: Actor = await withClient(data.databaseUrl, async (c) => {
+    const u = (await c.query(`select u.id, u.unit_id, u.roles, n.kind from users u join units n on n.id = u.unit_id where u.username = 'coordinator'`)).rows[0];
+    return { userId: u.id, username: 'coordinator', unitId: u.unit_id, unitKind: u.kind, cityId: null, roles: u.roles };
+  });
+  const parts: [string, () => Promise<number>][] = [
+    [
+      'ledger cursor only (no writer)',
+      async () => {
+        let n = 0;
+        for await (const batch of ledger.rows(actor, { cityId: bigCity })) n += batch.length;
+        return n;
+      },
+    ],
+    [
+      'ledger xlsx writer, no HTTP',
+      async () =>
+        ledger.writeXlsx(
+          actor,
+          { cityId: bigCity },
+          new Writable({
+            write(_chunk: Buffer, _enc, cb) {
+              cb();
+            },
+          }),
+        ),
+    ],
+  ];
+  for (const [name, fn] of parts) {
+    const times: number[] = [];
+    let n = 0;
+    for (let i = 0; i < exportRuns; i++) {
+      const t0 = performance.now();
+      n = await fn();
+      times.push(performance.now() - t0);
+    }
+    rows.push([name, times]);
+    console.log(`${name}: ${n} rows, p50 ${fmt(percentile(times, 50))} ms`);
   }
   await app.close();
 

@@ -343,6 +343,7 @@ describe('authorization matrix', () => {
       const measures = Number((await api.request('GET', '/api/v1/tracking/summaries/measure', { token: as(u) })).body.rows.reduce((a: number, r: { tasks: number }) => a + r.tasks, 0));
       expect([u.name, await total(u), await ledgerRows(u), measures]).toEqual([u.name, want, want, measureTasks[u.name]]);
     }
+    expect(await ledgerRows(USERS.find((u) => u.name === 'other city bureau')!)).toBeGreaterThan(0);
   });
 
   // T1's relation table does not cover the city bureau; T2 (led by 应县, a county of 朔州) does.

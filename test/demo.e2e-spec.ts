@@ -96,13 +96,20 @@ describe('npm run demo', () => {
     expect(dataRows).toEqual(expect.arrayContaining(['应县←朔城区', '右玉县←平鲁区']));
     expect(out).toContain('关闭征集被拒（HTTP 409）');
 
-    // The ledger and the bulletin, as downloaded from the API: one ledger row per measure task (form and visit tasks are not in the ledger yet), the bulletin names the missed reports.
+    // The ledger and the bulletin, as downloaded from the API: one ledger row per task (measure, form and visit tasks alike), the bulletin names the missed reports.
     const ledger = new Workbook();
     await ledger.xlsx.readFile(join(outDir, '督办台账.xlsx'));
-    const [tasks] = await query<{ n: string }>(`select count(*) as n from tasks where origin = 'measure'`);
+    const byOrigin = await query<{ origin: string; n: string }>(`select origin, count(*) as n from tasks group by origin`);
     const ledgerSheet = ledger.worksheets[0];
     expect(ledgerSheet.getRow(1).getCell(1).text).toMatch(/[\u4e00-\u9fa5]/);
-    expect(ledgerSheet.actualRowCount - 1).toBe(Number(tasks.n));
+    expect(ledgerSheet.actualRowCount - 1).toBe(byOrigin.reduce((a, r) => a + Number(r.n), 0));
+    const originColumn = (ledgerSheet.getRow(1).values as unknown[]).indexOf('来源');
+    const perOrigin: Record<string, number> = {};
+    ledgerSheet.eachRow((row, n) => {
+      if (n > 1) perOrigin[row.getCell(originColumn).text] = (perOrigin[row.getCell(originColumn).text] ?? 0) + 1;
+    });
+    const labels: Record<string, string> = { measure: '举措', form: '报表征集', visit: '结对互访' };
+    expect(perOrigin).toEqual(Object.fromEntries(byOrigin.map((r) => [labels[r.origin], Number(r.n)])));
     const bulletin = (await mammoth.extractRawText({ path: join(outDir, '情况通报-2026-11.docx') })).value;
     expect(bulletin).toContain('政策落实情况通报（2026-11）');
     expect(bulletin).toContain('三级督办事项');

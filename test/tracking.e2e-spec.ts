@@ -463,7 +463,7 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as any);
     const sheet = wb.getWorksheet('台账')!;
-    expect((sheet.getRow(1).values as unknown[]).slice(1, 5)).toEqual(['文号', '文件标题', '篇章', '举措序号']);
+    expect((sheet.getRow(1).values as unknown[]).slice(1, 6)).toEqual(['文号', '文件标题', '来源', '篇章', '举措序号']);
     const docATasks = raw.tasks.filter((t) => t.document_id === ids.docA);
     expect(sheet.actualRowCount - 1).toBe(docATasks.length);
     const header = (sheet.getRow(1).values as string[]).slice(1);
