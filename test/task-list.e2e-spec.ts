@@ -149,7 +149,7 @@ describe('GET /api/v1/tasks: totals and pages', () => {
       (a.dueOn ?? '\uffff') < (b.dueOn ?? '\uffff') || ((a.dueOn ?? '\uffff') === (b.dueOn ?? '\uffff') && a.id < b.id);
 
     /** Walks a list by nextCursor, calling `between` after each page; returns every page. */
-    const walk = async (token: string, query: string, limit: number, between: (page: any, n: number) => Promise<void> = async () => undefined): Promise<any[]> => {
+    const walk = async (token: string, query: string, limit: number, between: (page: any, n: number, pages: any[]) => Promise<void> = async () => undefined): Promise<any[]> => {
       const pages: any[] = [];
       let cursor: string | null = null;
       do {
@@ -160,7 +160,7 @@ describe('GET /api/v1/tasks: totals and pages', () => {
         cursor = res.body.nextCursor;
         if (cursor) {
           expect(res.body.items).toHaveLength(limit);
-          await between(res.body, pages.length);
+          await between(res.body, pages.length, pages);
         }
         expect(pages.length).toBeLessThan(500);
       } while (cursor);
@@ -168,8 +168,9 @@ describe('GET /api/v1/tasks: totals and pages', () => {
     };
 
     beforeAll(async () => {
-      // Some tasks without a due date (they come last), so the cursor crosses into them.
+      // Some tasks without a due date (they come last), at least two in each scope, so the cursor crosses into them.
       await db.query(`update tasks set due_on = null where abs(hashtext(id::text || 'dateless')) % 12 = 0`);
+      for (const username of USERS) await db.query(`update tasks set due_on = null where id = any($1)`, [(await expected(username)).slice(0, 2)]);
     });
 
     it.each(USERS)('walks every task of %s exactly once, in due-date order, with dateless tasks last', async (username) => {
@@ -181,7 +182,7 @@ describe('GET /api/v1/tasks: totals and pages', () => {
       const items = pages.flatMap((p) => p.items);
       expect(items.map((t: any) => t.id)).toEqual(want);
       expect(pages.every((p) => p.total === want.length)).toBe(true);
-      if (limit > 2) expect(items.some((t: any) => t.dueOn === null)).toBe(true);
+      expect(items.filter((t: any) => t.dueOn === null).length).toBeGreaterThanOrEqual(2);
       expect(pages[pages.length - 1].nextCursor).toBeNull();
       // The offset path gives the same list.
       const byOffset: string[] = [];
@@ -215,9 +216,9 @@ describe('GET /api/v1/tasks: totals and pages', () => {
         const deletedSeen: string[] = [];
         const deletedAhead: string[] = [];
         const added: { id: string; after: boolean }[] = [];
-        const pages = await walk(token, '', limit, async (page, n) => {
+        const pages = await walk(token, '', limit, async (page, n, walked) => {
           const last = page.items[page.items.length - 1];
-          const seenSoFar = new Set<string>(start.slice(0, start.indexOf(last.id) + 1));
+          const seenSoFar = new Set<string>(walked.flatMap((p) => p.items.map((t: any) => t.id)));
           const untouched = (id: string): boolean => !moved.has(id) && !deletedSeen.includes(id) && !deletedAhead.includes(id);
           const ahead = start.filter((id) => !seenSoFar.has(id) && untouched(id));
           const behind = start.filter((id) => seenSoFar.has(id) && untouched(id));
@@ -230,7 +231,7 @@ describe('GET /api/v1/tasks: totals and pages', () => {
             const mine = await expected(username, 't.document_id = $2', [draft.body.id]);
             expect(mine.length).toBeGreaterThanOrEqual(2);
             for (const [k, id] of mine.entries()) {
-              const dueOn = k % 2 ? '2027-03-01' : '2026-01-01';
+              const dueOn = k % 2 ? '2027-03-01' : '2025-06-01';
               await db.query(`update tasks set due_on = $2 where id = $1`, [id, dueOn]);
               added.push({ id, after: before(last, { dueOn, id }) });
             }
@@ -244,7 +245,7 @@ describe('GET /api/v1/tasks: totals and pages', () => {
             // Tasks that move across the cursor, either way, or lose their due date: not checked.
             const movers = [ahead[5], ahead[ahead.length - 1], behind[0], behind[behind.length - 1], ahead[7]];
             movers.forEach((id) => moved.add(id));
-            await db.query(`update tasks set due_on = date '2026-01-01' where id = any($1)`, [[ahead[5], ahead[ahead.length - 1]]]);
+            await db.query(`update tasks set due_on = date '2025-06-01' where id = any($1)`, [[ahead[5], ahead[ahead.length - 1]]]);
             await db.query(`update tasks set due_on = date '2027-06-30' where id = any($1)`, [[behind[0], behind[behind.length - 1]]]);
             await db.query(`update tasks set due_on = null where id = $1`, [ahead[7]]);
             // The cursor's own task is deleted, and one ahead: the walk goes on from the cursor's place.
@@ -277,8 +278,8 @@ describe('GET /api/v1/tasks: totals and pages', () => {
       await db.query(`update tasks set status = 'accepted' where status = 'assigned' and abs(hashtext(id::text || 'accepted')) % 4 = 0`);
       const token = await api.login(username);
       const want = await expected(username, condition, params(ids));
-      expect(want.length).toBeGreaterThan(4);
-      const pages = await walk(token, query(ids), 4);
+      expect(want.length).toBeGreaterThan(1);
+      const pages = await walk(token, query(ids), Math.max(1, Math.min(4, Math.floor(want.length / 3))));
       expect(pages.flatMap((p) => p.items).map((t: any) => t.id)).toEqual(want);
       expect(pages.every((p) => p.total === want.length)).toBe(true);
     });

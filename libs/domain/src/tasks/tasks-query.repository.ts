@@ -129,9 +129,10 @@ export class TasksQueryRepository {
     }
     // One round trip: the total, left-joined to the page. The page's ids come first, from the list's
     // order alone (an index-only scan when no filter needs a task column); rows and lead units' names
-    // only for those ids (each name by the units primary key: cheaper than a join per task).
+    // only for those ids (each name by the units primary key: cheaper than a join per task). The
+    // sort key stays in SQL (not parsed into a Date for nothing).
     const found: Record<string, unknown>[] = await this.dataSource.query(
-      `select n.total, p.*
+      `select n.total, p.id, p.title, p.status, p.due_on, p.document_id, p.measure_id, p.version, p.leads
          from (select ${total} as total) n
          left join lateral (
            select t.id, t.title, t.status, t.due_on::text as due_on, k.due_on as due_sort, t.document_id, t.measure_id, t.version,
