@@ -114,7 +114,7 @@ describe('GET /api/v1/tasks: totals and pages', () => {
       const [other] = await q(`select id from units where id not in (select unit_id from task_units where task_id = '${victim.task_id}') order by code limit 1`);
       await q(`update task_units set unit_id = '${other.id}' where task_id = '${victim.task_id}' and unit_id = '${victim.unit_id}'`);
       expect(await driftedCounts(q)).toEqual([]);
-      await q(`insert into task_units (task_id, unit_id, role) select '${victim.task_id}', id, 'cooperating' from units where kind = 'county' and id <> '${other.id}' order by code limit 3`);
+      await q(`insert into task_units (task_id, unit_id, role) select '${victim.task_id}', id, 'cooperating' from units where kind = 'county' and id not in (select unit_id from task_units where task_id = '${victim.task_id}') order by code limit 3`);
       expect(await driftedCounts(q)).toEqual([]);
       await q(`delete from tasks where id in (select id from tasks order by id limit 5)`); // cascades to task_units
       expect(await driftedCounts(q)).toEqual([]);
