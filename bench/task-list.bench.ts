@@ -8,12 +8,17 @@
  * Both servers run as child processes, so autocannon's load generator does not share their event
  * loop; the API is the built app (`dist/apps/api/apps/api/src/main.js`) with its production defaults
  * (LOG_LEVEL info, JSON request logs to /dev/null) and a private QUEUE_PREFIX.
- * Requests walk the first BENCH_PAGES pages (default 20) of 50 tasks, each connection in turn.
+ * Requests walk the first BENCH_PAGES pages (default 20) of 50 tasks, each connection in turn. By
+ * default a page after the first is asked for by its cursor (`?after=`, keyset paging, the fast
+ * path): the cursors are collected by walking the API's `nextCursor` before measuring, and the bare
+ * route gets the same positions (the previous page's last due date and id) for the same keyset
+ * query. Every page of both is checked to be the same before measuring. BENCH_PAGING=offset asks
+ * by `?offset=` instead, the old way, for comparison.
  * Each run measures, per connection count, the API then the ceiling (the order alternates between
  * runs), after a warm-up of each. Prints figures only; asserts nothing.
  *
  * Environment: BENCH_RUNS (3), BENCH_DURATION seconds per measurement (10), BENCH_USER, BENCH_PAGES,
- * BENCH_TASKS (1,000,000), BENCH_LOG_LEVEL (the API's LOG_LEVEL, default info).
+ * BENCH_PAGING (keyset | offset), BENCH_TASKS (1,000,000), BENCH_LOG_LEVEL (the API's LOG_LEVEL, default info).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -102,10 +107,16 @@ async function stopChild(child: Child): Promise<void> {
   if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
 }
 
-/** A request list that walks the first `pages` pages, each request the next page. */
-function pagedRequests(pathOf: (offset: number) => string, pages: number): AutocannonRequest[] {
+/** A request list that walks the given pages' paths, each request the next page. */
+function pagedRequests(paths: string[]): AutocannonRequest[] {
   let n = 0;
-  return [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathOf((n++ % pages) * PAGE) }) }];
+  return [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[n++ % paths.length] }) }];
+}
+
+interface ListPage {
+  items: { id: string; dueOn: string | null }[];
+  total: number;
+  nextCursor: string | null;
 }
 
 interface Figures {
@@ -136,6 +147,7 @@ async function main(): Promise<void> {
   const runs = intFrom('BENCH_RUNS', 3);
   const duration = intFrom('BENCH_DURATION', 10);
   const pages = intFrom('BENCH_PAGES', 20);
+  const paging = process.env.BENCH_PAGING === 'offset' ? 'offset' : 'keyset';
   const username = process.env.BENCH_USER ?? 'czt.officer';
   const dataset = await ensureMillionDataset({ tasks: intFrom('BENCH_TASKS', 1_000_000) });
   const { unitId, unitName, visible, pgVersion } = await withClient(dataset.databaseUrl, async (c) => {
@@ -174,11 +186,35 @@ async function main(): Promise<void> {
     if (!login.ok) throw new Error(`login as ${username} answered ${login.status}: ${await login.text()}`);
     const auth = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
 
-    // Both answer the same page: same ids in the same order (the API also counts the total).
-    const apiPage = await getJson<{ items: { id: string }[]; total: number }>(`${api.url}/api/v1/tasks?limit=${PAGE}&offset=${PAGE}`, auth);
-    const barePage = await getJson<{ items: { id: string }[] }>(`${bare.url}/tasks?limit=${PAGE}&offset=${PAGE}`);
-    if (apiPage.total !== visible || apiPage.items.map((i) => i.id).join() !== barePage.items.map((i) => i.id).join()) {
-      throw new Error(`the API and the bare route disagree: total ${apiPage.total} vs ${visible}, page 2 ids differ`);
+    // The pages' paths: walk the API's cursors once; the bare route gets each page's position as
+    // the previous page's last (due date, id). Both must answer the same ids in the same order on
+    // every page (the API also counts the total).
+    const apiPaths: string[] = [];
+    const barePaths: string[] = [];
+    let cursor: string | null = null;
+    let previous: ListPage | null = null;
+    for (let page = 0; page < pages; page++) {
+      if (paging === 'offset') {
+        apiPaths.push(`/api/v1/tasks?limit=${PAGE}&offset=${page * PAGE}`);
+        barePaths.push(`/tasks?limit=${PAGE}&offset=${page * PAGE}`);
+      } else if (page === 0) {
+        apiPaths.push(`/api/v1/tasks?limit=${PAGE}`);
+        barePaths.push(`/tasks?limit=${PAGE}`);
+      } else {
+        if (!cursor || !previous) throw new Error(`the API gave no nextCursor after page ${page} of ${visible} tasks`);
+        const last = previous.items[previous.items.length - 1];
+        apiPaths.push(`/api/v1/tasks?limit=${PAGE}&after=${cursor}`);
+        barePaths.push(`/tasks?limit=${PAGE}&afterDue=${last.dueOn ?? ''}&afterId=${last.id}`);
+      }
+      const apiPage: ListPage = await getJson<ListPage>(api.url + apiPaths[page], auth);
+      const barePage = await getJson<{ items: { id: string }[] }>(bare.url + barePaths[page]);
+      const ids = apiPage.items.map((i) => i.id).join();
+      if (apiPage.total !== visible || apiPage.items.length !== PAGE || ids !== barePage.items.map((i) => i.id).join()) {
+        throw new Error(`the API and the bare route disagree: total ${apiPage.total} vs ${visible}, page ${page + 1} ids differ`);
+      }
+      if (previous && previous.items.some((i) => ids.includes(i.id))) throw new Error(`page ${page + 1} repeats a task of page ${page}`);
+      cursor = apiPage.nextCursor;
+      previous = apiPage;
     }
 
     console.log(
@@ -187,10 +223,10 @@ async function main(): Promise<void> {
     console.log(
       `dataset ${dataset.databaseName}: ${dataset.counts.tasks.toLocaleString('en-US')} tasks, ${dataset.counts.taskUnits.toLocaleString('en-US')} task_units, ${dataset.counts.reportPeriods.toLocaleString('en-US')} report periods (${dataset.built ? `built now in ${dataset.buildSeconds} s` : 'reused'})`,
     );
-    console.log(`API LOG_LEVEL ${process.env.BENCH_LOG_LEVEL ?? 'info'}; user ${username} (${unitName}) sees ${visible.toLocaleString('en-US')} tasks; pages 1-${pages} of ${PAGE}; ${runs} runs of ${duration} s per figure`);
+    console.log(`API LOG_LEVEL ${process.env.BENCH_LOG_LEVEL ?? 'info'}; user ${username} (${unitName}) sees ${visible.toLocaleString('en-US')} tasks; pages 1-${pages} of ${PAGE} by ${paging === 'offset' ? '?offset=' : 'cursor (?after=)'}; ${runs} runs of ${duration} s per figure`);
 
-    const apiRequests = pagedRequests((offset) => `/api/v1/tasks?limit=${PAGE}&offset=${offset}`, pages);
-    const bareRequests = pagedRequests((offset) => `/tasks?limit=${PAGE}&offset=${offset}`, pages);
+    const apiRequests = pagedRequests(apiPaths);
+    const bareRequests = pagedRequests(barePaths);
     const results = new Map<number, { api: Figures[]; bare: Figures[] }>(CONNECTIONS.map((c) => [c, { api: [], bare: [] }]));
     for (const c of CONNECTIONS) {
       await load(api.url, c, 3, apiRequests, auth); // warm-up: JIT, pools, caches

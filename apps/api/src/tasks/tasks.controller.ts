@@ -49,14 +49,20 @@ export class TasksController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: '我能看到的任务（本单位牵头或配合；市级用户为本市；省级为全部）' })
+  @ApiOperation({
+    summary: '我能看到的任务（本单位牵头或配合；市级用户为本市；省级为全部）',
+    description: '按截止日期、再按任务编号排序。翻页请用上一页的 nextCursor 作 after（游标分页，快）；offset 仍可用，但越往后越慢。',
+  })
   @ApiOkResponse({ type: TaskPageDto })
   async list(@CurrentActor() actor: Actor, @Query() q: ListTasksQueryDto): Promise<TaskPageDto> {
+    if (q.after !== undefined && q.offset !== undefined) {
+      throw new ValidationFailedError('after 与 offset 不能同时使用', [{ field: 'offset', message: '按游标翻页时不能再指定 offset' }], 'TASK_CURSOR_WITH_OFFSET');
+    }
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
     const overdueOn = q.overdue === 'true' ? shanghaiDate(this.clock.now()) : undefined;
-    const { items, total } = await this.tasks.list(actor, { status: q.status, documentId: q.documentId, unitId: q.unitId, overdueOn, limit, offset });
-    return { items, total, limit, offset };
+    const page = await this.tasks.list(actor, { status: q.status, documentId: q.documentId, unitId: q.unitId, overdueOn, limit, offset, after: q.after });
+    return { items: page.items, total: page.total, limit, offset: q.after === undefined ? offset : null, nextCursor: page.nextCursor };
   }
 
   @Get(':id')

@@ -43,6 +43,16 @@ export class ListTasksQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['true', 'false'])
   overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    description:
+      '上一页返回的 nextCursor：从该页最后一条之后继续（游标分页，翻页的快速方式；期间任务增删改也不会漏掉或重复未变动的任务）。须与取得它时的筛选条件相同；不能与 offset 同时使用',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  after?: string;
 }
 
 export class VersionDto {
@@ -202,9 +212,10 @@ export class TaskListItemDto {
 
 export class TaskPageDto {
   @ApiProperty({ type: [TaskListItemDto] }) items: TaskListItemDto[];
-  @ApiProperty() total: number;
+  @ApiProperty({ description: '列表的任务总数（不是剩余条数）' }) total: number;
   @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  @ApiProperty({ nullable: true, type: Number, description: '按 offset 取页时为跳过的条数；按游标（after）取页时为空' }) offset: number | null;
+  @ApiProperty({ nullable: true, type: String, description: '下一页的游标（传给 after）；没有下一页时为空' }) nextCursor: string | null;
 }
 
 export class TaskDto {

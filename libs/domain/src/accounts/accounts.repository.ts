@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { preparedQuery } from '@duban/database';
 import type { UnitKind } from '../organizations/unit-kind';
 import { ApiTokenEntity } from './api-token.entity';
 import type { Role } from './role';
@@ -19,9 +20,11 @@ export class AccountsRepository {
       .getOne();
   }
 
-  /** What a request's actor needs, in one plain query: it runs on every authenticated request. */
+  /** What a request's actor needs, in one plain query: it runs on every authenticated request, so it is prepared once per connection. */
   async findActorRow(id: string): Promise<{ id: string; username: string; roles: Role[]; active: boolean; unit: { id: string; kind: UnitKind; parentId: string | null } } | null> {
-    const rows: { id: string; username: string; roles: Role[]; active: boolean; unit_id: string; kind: UnitKind; parent_id: string | null }[] = await this.dataSource.query(
+    const rows = await preparedQuery<{ id: string; username: string; roles: Role[]; active: boolean; unit_id: string; kind: UnitKind; parent_id: string | null }>(
+      this.dataSource,
+      'accounts.actor_row',
       `select s.id, s.username, s.roles, s.active, u.id as unit_id, u.kind, u.parent_id from users s join units u on u.id = s.unit_id where s.id = $1`,
       [id],
     );

@@ -36,6 +36,8 @@ export interface TaskListSource {
   /** Columns holding the task's id and due date in `from`, for the page's keys and order. */
   id: string;
   dueOn: string;
+  /** Names the scope (all tasks, one unit's, one city's), for the list key in page cursors. */
+  key: string;
 }
 
 /**
@@ -53,13 +55,13 @@ export function taskListSourceSql(actor: Actor, firstParam: number): TaskListSou
     // (An array of the city's units, so the planner reads their index ranges instead of joining every row.)
     const from = `(select distinct s.task_id, s.due_on from task_units s
                     where s.unit_id = any(array(select u.id from units u where u.id = $${firstParam} or u.parent_id = $${firstParam}))) s`;
-    return { from, fromWithTasks: `${from} join tasks t on t.id = s.task_id`, where: 'true', params: [actor.cityId], id: 's.task_id', dueOn: 's.due_on' };
+    return { from, fromWithTasks: `${from} join tasks t on t.id = s.task_id`, where: 'true', params: [actor.cityId], id: 's.task_id', dueOn: 's.due_on', key: `city:${actor.cityId}` };
   }
   if (key && key !== ALL_TASKS_COUNT_KEY) {
-    return { from: 'task_units s', fromWithTasks: 'task_units s join tasks t on t.id = s.task_id', where: `s.unit_id = $${firstParam}`, params: [key], id: 's.task_id', dueOn: 's.due_on' };
+    return { from: 'task_units s', fromWithTasks: 'task_units s join tasks t on t.id = s.task_id', where: `s.unit_id = $${firstParam}`, params: [key], id: 's.task_id', dueOn: 's.due_on', key: `unit:${key}` };
   }
   const scope = taskScopeSql(actor, firstParam);
-  return { from: 'tasks t', fromWithTasks: 'tasks t', where: scope.sql, params: scope.params, id: 't.id', dueOn: 't.due_on' };
+  return { from: 'tasks t', fromWithTasks: 'tasks t', where: scope.sql, params: scope.params, id: 't.id', dueOn: 't.due_on', key: key === ALL_TASKS_COUNT_KEY ? 'all' : `scope:${actor.unitId}` };
 }
 
 /** The `task_counts` key under which all tasks are counted. */
