@@ -55,7 +55,7 @@ function csvField(v: string | number | null): string {
 /**
  * The scoped tasks, into a temporary table: one statement, so the scope and the filter are evaluated
  * once, and analyzed, so the planner knows how many tasks there are (it sizes the joins below on it:
- * hash joins over whole tables for a city's 100,000 tasks, index probes for one unit's few hundred).
+ * hash joins over whole tables for a city's 100,000 tasks, index probes for one county's few thousand).
  * `trackingWhere` reads `tasks t` and `measures m`; a task without a measure (a form campaign's, an
  * annual visit's) has no `m` row, so a section filter leaves it out.
  */
@@ -157,10 +157,14 @@ export class LedgerService {
       // One snapshot for the scope table and the cursor, so both see the same tasks.
       await runner.startTransaction('REPEATABLE READ');
       // Planned for the whole result, not its first rows (a cursor's default), and without JIT,
-      // which spends seconds compiling this statement's many expressions.
+      // which spends seconds compiling this statement's many expressions. The tables it reads are
+      // cached or on SSD, where a random read costs about a sequential one: with the server's
+      // default random_page_cost of 4 the planner scanned whole tables even for one county's 6,000
+      // tasks (twice the CPU of index probes); a city's 100,000 still get hash joins.
       await runner.query(`set local cursor_tuple_fraction = 1`);
       await runner.query(`set local jit = off`);
       await runner.query(`set local work_mem = '64MB'`);
+      await runner.query(`set local random_page_cost = 1.1`);
       await runner.query(SCOPE_SQL(where), scope.values);
       await runner.query(`analyze ledger_scope`);
       const units = new Map(((await runner.query(`select id, short_name from units`)) as { id: string; short_name: string }[]).map((u) => [u.id, u.short_name]));
@@ -202,7 +206,7 @@ export class LedgerService {
       for (const r of batch) {
         const row = sheet.addRow(LEDGER_COLUMNS.map(([, f]) => r[f]));
         // exceljs gives each cell a new empty style object, and its style registry serializes every
-        // new object to find its id (half the writer's time); one shared object is looked up once.
+        // new object to find its id (more than half the writer's CPU); one shared object is looked up once.
         row.eachCell({ includeEmpty: true }, (cell) => (cell.style = PLAIN_STYLE));
         row.commit();
       }
