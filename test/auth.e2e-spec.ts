@@ -1,4 +1,8 @@
 import { JwtService } from '@nestjs/jwt';
+import { DataSource } from 'typeorm';
+import { AccountsService } from '../libs/domain/src';
+import { ACTOR_CACHE_APPLICATION, ActorCache } from '../apps/api/src/auth/actor-cache.service';
+import { waitFor } from './support/wait';
 import { ManualClock } from '../libs/calendar/src';
 import { startApi, type TestApi } from './support/test-app';
 
@@ -159,5 +163,76 @@ describe('request limits', () => {
     expectErrorShape(big, 413, 'PAYLOAD_TOO_LARGE');
     const xml = await api.request('POST', '/api/v1/auth/login', { body: '<a/>', headers: { 'content-type': 'application/xml' } });
     expectErrorShape(xml, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+});
+
+describe('the actor cache (decision 54)', () => {
+  let api: TestApi;
+  let db: DataSource;
+  let cache: ActorCache;
+  beforeAll(async () => {
+    api = await startApi('actor-cache');
+    db = api.app.get(DataSource);
+    cache = api.app.get(ActorCache);
+  });
+  afterAll(async () => api.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  const listenerPid = async (): Promise<number | null> =>
+    (await db.query<{ pid: number }[]>(`select pid from pg_stat_activity where application_name = $1 and datname = current_database()`, [ACTOR_CACHE_APPLICATION]))[0]?.pid ?? null;
+
+  it('looks a login token\'s user up once, then serves it from memory', async () => {
+    expect(cache.active).toBe(true);
+    const token = await api.login('fgw.officer');
+    const lookups = jest.spyOn(api.app.get(AccountsService), 'actorForUserId');
+    for (let i = 0; i < 3; i++) expect((await api.request('GET', '/api/v1/tasks', { token })).status).toBe(200);
+    expect(lookups).toHaveBeenCalledTimes(1);
+  });
+
+  it('drops a user\'s actor when another process changes the user: roles, then deactivation', async () => {
+    const token = await api.login('czt.officer');
+    expectErrorShape(await api.request('GET', '/api/v1/users', { token }), 403, 'FORBIDDEN_ROLE');
+    // As another API process (or an operator) would: straight in the database, not through this process.
+    await db.query(`update users set roles = array['officer', 'auditor'] where username = 'czt.officer'`);
+    await waitFor('the new role to apply', () => api.request('GET', '/api/v1/users', { token }), (r) => r.status === 200, 5000, 20);
+    await db.query(`update users set active = false where username = 'czt.officer'`);
+    const gone = await waitFor('the deactivation to apply', () => api.request('GET', '/api/v1/tasks', { token }), (r) => r.status === 401, 5000, 20);
+    expectErrorShape(gone, 401, 'AUTH_USER_INACTIVE');
+    await db.query(`update users set active = true, roles = array['officer'] where username = 'czt.officer'`);
+    await waitFor('the restored user', () => api.request('GET', '/api/v1/users', { token }), (r) => r.status === 403, 5000, 20);
+  });
+
+  it('forgets every actor when a unit moves to another city', async () => {
+    const token = await api.login('yingxian.officer');
+    const before = (await api.request('GET', '/api/v1/me', { token })).body.cityId as string;
+    const [{ id: other }] = await db.query<{ id: string }[]>(`select id from units where kind = 'city_government' and id <> $1 order by code limit 1`, [before]);
+    const [{ unit_id: county }] = await db.query<{ unit_id: string }[]>(`select unit_id from users where username = 'yingxian.officer'`);
+    await db.query(`update units set parent_id = $1 where id = $2`, [other, county]);
+    try {
+      await waitFor('the new city', () => api.request('GET', '/api/v1/me', { token }), (r) => r.body?.cityId === other, 5000, 20);
+    } finally {
+      await db.query(`update units set parent_id = $1 where id = $2`, [before, county]);
+    }
+    await waitFor('the old city again', () => api.request('GET', '/api/v1/me', { token }), (r) => r.body?.cityId === before, 5000, 20);
+  });
+
+  it('stops caching while its listening connection is down, and listens again', async () => {
+    const token = await api.login('nynct.officer');
+    expect((await api.request('GET', '/api/v1/tasks', { token })).status).toBe(200);
+    const pid = await listenerPid();
+    expect(pid).not.toBeNull();
+    await db.query(`select pg_terminate_backend($1)`, [pid]);
+    await waitFor('the cache to stop', async () => cache.active, (a) => !a, 5000, 20);
+    // Nothing can tell this process of a change now, so every request reads the user afresh.
+    const lookups = jest.spyOn(api.app.get(AccountsService), 'actorForUserId');
+    await db.query(`update users set active = false where username = 'nynct.officer'`);
+    expectErrorShape(await api.request('GET', '/api/v1/tasks', { token }), 401, 'AUTH_USER_INACTIVE');
+    await db.query(`update users set active = true where username = 'nynct.officer'`);
+    expect((await api.request('GET', '/api/v1/tasks', { token })).status).toBe(200);
+    expect(lookups).toHaveBeenCalledTimes(2);
+    await waitFor('the listener to come back', async () => cache.active, (a) => a, 10_000, 50);
+    expect(await listenerPid()).not.toBe(pid);
+    await db.query(`update users set active = false where username = 'nynct.officer'`);
+    await waitFor('the deactivation to apply', () => api.request('GET', '/api/v1/tasks', { token }), (r) => r.status === 401, 5000, 20);
   });
 });

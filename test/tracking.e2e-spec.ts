@@ -429,6 +429,12 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     const open = raw.escalations.filter((e) => !e.resolved_at);
     expect(new Set(esc.map((e: any) => e.taskId))).toEqual(new Set(open.map((e) => e.task_id)));
     for (const e of esc) expect(e.level).toBe(Math.max(...open.filter((o) => o.task_id === e.taskId).map((o) => o.level)));
+    // Highest level first, then the earliest due; a limit keeps the head of that order.
+    const order = esc.map((e: any) => `${9 - e.level}|${e.dueOn}`);
+    expect(order).toEqual([...order].sort());
+    const head = (await get('/api/v1/tracking/escalations?limit=2')).body;
+    expect(head).toEqual(esc.slice(0, 2));
+    expect((await get('/api/v1/tracking/escalations?limit=0')).status).toBe(400);
   });
 
   it('writes the bulletin (情况通报) as JSON, Markdown and .docx', async () => {
@@ -440,6 +446,8 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     expect(json.body.laggingUnits.map((u: any) => u.key).sort()).toEqual(lagging.map(([k]) => k).sort());
     const level3 = await db.query(`select distinct task_id from escalations where level = 3 and resolved_at is null`);
     expect(json.body.escalations.map((e: any) => e.taskId).sort()).toEqual(level3.map((r: any) => r.task_id).sort());
+    const [{ n: level3Total }] = await db.query(`select count(*)::int as n from escalations where level = 3 and resolved_at is null`);
+    expect(json.body.escalationsTotal).toBe(level3Total);
     expect(json.body.ranking.length).toBeGreaterThan(0);
 
     const md = await get('/api/v1/tracking/bulletin?period=2026-Q3&format=md');
@@ -472,7 +480,7 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     sheet.eachRow((row, n) => {
       if (n > 1 && row.getCell(col('信号灯')).value === '逾期或督办') red++;
     });
-    expect(red).toBe(expectedSummary(raw, cal, 'all', { documentId: ids.docA }, everything).all.lights.red);
+    expect(red).toBe((expectedSummary(raw, cal, 'all', { documentId: ids.docA }, everything).all.lights as { red: number }).red);
 
     const csv = await get(`/api/v1/tracking/ledger?format=csv`, await api.login('shuozhou.officer'));
     expect(csv.status).toBe(200);

@@ -12,6 +12,7 @@ import { QueueModule } from '@duban/queue';
 import { MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { ActorCache } from './auth/actor-cache.service';
 import { BearerAuthService } from './auth/bearer-auth.service';
 import { DeliveriesController, PreferencesController, WebhooksController } from './notifications/delivery.controller';
 import { UsersController } from './auth/users.controller';
@@ -96,6 +97,7 @@ export class ApiModule {
       providers: [
         MetricsService,
         BearerAuthService,
+        ActorCache,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

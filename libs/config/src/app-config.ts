@@ -4,7 +4,12 @@ export interface AppConfig {
   readonly database: { readonly url: string };
   readonly redis: { readonly url: string; readonly queuePrefix: string };
   readonly api: { readonly host: string; readonly port: number };
-  readonly auth: { readonly jwtSecret: string; readonly jwtTtlSeconds: number };
+  readonly auth: {
+    readonly jwtSecret: string;
+    readonly jwtTtlSeconds: number;
+    /** The API keeps a request's actor this long at most, dropped at once on a change (0: look it up every request). */
+    readonly actorCacheSeconds: number;
+  };
   readonly log: { readonly level: string; readonly format: 'json' | 'pretty' };
   readonly connectTimeoutMs: number;
   readonly worker: {
@@ -44,6 +49,8 @@ export interface AppConfig {
     readonly warningWorkingDays: number;
     /** The worker folds changed tasks into the read model this often. */
     readonly refreshSeconds: number;
+    /** The API keeps serialized tracking answers in this much memory, keyed by the data version (0: off). */
+    readonly cacheMegabytes: number;
     /** 考核 score = weighted on-time and target shares (0-100) minus penalties. */
     readonly ranking: { readonly weightOnTime: number; readonly weightTargets: number; readonly penaltyPerOverdueDay: number; readonly penaltyPerReturned: number };
     readonly boardRefreshSeconds: number;

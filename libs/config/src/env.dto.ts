@@ -45,6 +45,12 @@ export class EnvDto {
   @Max(7 * 24 * 3600)
   JWT_TTL_SECONDS = 8 * 3600;
 
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（秒）' })
+  @Min(0)
+  @Max(3600)
+  AUTH_ACTOR_CACHE_SECONDS = 60;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -209,6 +215,13 @@ export class EnvDto {
   @Min(1)
   @Max(3600)
   TRACKING_REFRESH_SECONDS = 5;
+
+  /** Memory for the API's cache of tracking answers, keyed by the data version (decision 55); 0 turns it off. */
+  @Transform(toInt)
+  @IsInt({ message: '必须是整数（MB）' })
+  @Min(0)
+  @Max(4096)
+  TRACKING_CACHE_MB = 64;
 
   /** Ranking (考核) weights and penalties: see docs/tracking.md for the formula. */
   @Transform(toNumber)

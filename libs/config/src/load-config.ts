@@ -56,7 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database: { url: dto.DATABASE_URL },
     redis: { url: dto.REDIS_URL, queuePrefix: dto.QUEUE_PREFIX },
     api: { host: dto.API_HOST, port: dto.API_PORT },
-    auth: { jwtSecret: dto.JWT_SECRET, jwtTtlSeconds: dto.JWT_TTL_SECONDS },
+    auth: { jwtSecret: dto.JWT_SECRET, jwtTtlSeconds: dto.JWT_TTL_SECONDS, actorCacheSeconds: dto.AUTH_ACTOR_CACHE_SECONDS },
     log: { level: dto.LOG_LEVEL, format: dto.LOG_FORMAT as 'json' | 'pretty' },
     connectTimeoutMs: dto.SERVICE_CONNECT_TIMEOUT_MS,
     worker: { concurrency: dto.WORKER_CONCURRENCY, reminderSweepSeconds: dto.REMINDER_SWEEP_SECONDS },
@@ -90,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tracking: {
       warningWorkingDays: dto.TRACKING_WARNING_WORKING_DAYS,
       refreshSeconds: dto.TRACKING_REFRESH_SECONDS,
+      cacheMegabytes: dto.TRACKING_CACHE_MB,
       ranking: {
         weightOnTime: dto.RANKING_WEIGHT_ON_TIME,
         weightTargets: dto.RANKING_WEIGHT_TARGETS,

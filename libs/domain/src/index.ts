@@ -31,6 +31,7 @@ export { WorkflowModule } from './tasks/workflow.module';
 export { TaskWorkflowService } from './tasks/task-workflow.service';
 export { TasksQueryRepository, type TaskListRow, type ScopedTask, type TaskUnitRow } from './tasks/tasks-query.repository';
 export { TASK_STATUS_LABELS, TASK_COMMANDS, type TaskCommand } from './tasks/task-states';
+export { taskScopeKey } from './tasks/task-scope';
 export { ExtensionRequestEntity } from './tasks/extension-request.entity';
 export { ReportsService, type PeriodView, type SubmissionView, type ReviewQueueItem, type SubmissionInput } from './reports/reports.service';
 export { reportPeriods } from './reports/report-periods';
@@ -59,6 +60,7 @@ export { PreferencesService, type NotificationPreferences, type KindChannels } f
 export { WebhooksService, WEBHOOK_HEADERS, signWebhook, verifyWebhook, type WebhookView } from './delivery/webhooks.service';
 export { NOTIFICATION_CATEGORIES, CATEGORY_LABELS, categoryOf, type NotificationCategory } from './delivery/notification-kinds';
 export { TrackingModule } from './tracking/tracking.module';
+export { TrackingAnswerCache, encodeAnswer, type CachedAnswer } from './tracking/tracking-answer-cache';
 export { TrackingRefreshService, type RefreshOutcome } from './tracking/tracking-refresh.service';
 export { TrackingService, LIGHT_LABELS, type Light, type Summary, type SummaryRow, type TargetProgress, type RankingRow, type GridView, type BulletinData } from './tracking/tracking.service';
 export { SUMMARY_DIMENSIONS, type SummaryDimension, type EscalationRow, type OverdueTaskRow } from './tracking/tracking.repository';

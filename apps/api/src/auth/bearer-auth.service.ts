@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { AccountsService, API_TOKEN_PREFIX, UnauthenticatedError, type Actor } from '@duban/domain';
+import { ActorCache } from './actor-cache.service';
 
 interface AccessClaims {
   sub: string;
@@ -13,10 +14,13 @@ export class BearerAuthService {
   constructor(
     private readonly jwt: JwtService,
     private readonly accounts: AccountsService,
+    private readonly cache: ActorCache,
   ) {}
 
   async actorFor(token: string): Promise<Actor> {
-    return token.startsWith(API_TOKEN_PREFIX) ? this.accounts.authenticateApiToken(token) : this.accounts.actorForUserId(await this.verifyJwt(token));
+    if (token.startsWith(API_TOKEN_PREFIX)) return this.accounts.authenticateApiToken(token);
+    const userId = await this.verifyJwt(token);
+    return this.cache.get(userId, () => this.accounts.actorForUserId(userId));
   }
 
   private async verifyJwt(token: string): Promise<string> {

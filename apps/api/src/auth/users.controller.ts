@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ActorCache } from './actor-cache.service';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { AccountsService, ROLES, type Actor, type Role, type UserEntity } from '@duban/domain';
@@ -75,7 +76,10 @@ class UserPageDto {
 @ApiBearerAuth()
 @Controller('users')
 export class UsersController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly actors: ActorCache,
+  ) {}
 
   @Get()
   @Roles('admin', 'coordinator', 'auditor')
@@ -101,7 +105,10 @@ export class UsersController {
   @ApiOperation({ summary: '修改角色或停用用户（管理员）' })
   @ApiOkResponse({ type: UserDto })
   async update(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string, @Body() b: UpdateUserDto): Promise<UserDto> {
-    return toUserDto(await this.accounts.updateUser(actor, id, b));
+    const user = await this.accounts.updateUser(actor, id, b);
+    // This process forgets the old actor at once; the others hear of it from PostgreSQL (decision 54).
+    this.actors.invalidate(id);
+    return toUserDto(user);
   }
 }
 

@@ -122,7 +122,7 @@ export function boardPage(refreshSeconds: number): string {
   }
   function refresh() {
     var q = qs();
-    Promise.all([api('/tracking/summaries/all' + q), api('/tracking/grid' + q), api('/tracking/overdue' + (q ? q + '&' : '?') + 'limit=50'), api('/tracking/escalations' + q), api('/tracking/targets' + q), api('/tracking/rankings' + q)])
+    Promise.all([api('/tracking/summaries/all' + q), api('/tracking/grid' + q), api('/tracking/overdue' + (q ? q + '&' : '?') + 'limit=50'), api('/tracking/escalations' + (q ? q + '&' : '?') + 'limit=50'), api('/tracking/targets' + q), api('/tracking/rankings' + q)])
       .then(function (r) { render(r[0], r[1], r[2], r[3], r[4], r[5]); $('updated').textContent = '更新于 ' + new Date().toLocaleTimeString('zh-CN', { hour12: false }); })
       .catch(function (e) { $('updated').textContent = '更新失败：' + e.message; });
   }

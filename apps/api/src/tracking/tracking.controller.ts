@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Clock, shanghaiDate } from '@duban/calendar';
@@ -10,7 +10,7 @@ import {
   BulletinQueryDto,
   GridDto,
   LedgerQueryDto,
-  OverdueQueryDto,
+  TrackingListQueryDto,
   OverdueTaskDto,
   RankingRowDto,
   SummaryDto,
@@ -19,6 +19,7 @@ import {
   TrackingEscalationDto,
   TrackingQueryDto,
 } from './tracking.dto';
+import { TrackingCacheInterceptor } from './tracking-cache.interceptor';
 
 /** Only the filter fields (the query DTOs carry format and limit too). */
 function filterOf(q: TrackingQueryDto | BulletinQueryDto): TrackingFilter {
@@ -49,6 +50,7 @@ export class TrackingController {
   ) {}
 
   @Get('summaries/:by')
+  @UseInterceptors(TrackingCacheInterceptor)
   @ApiOperation({ summary: '汇总：按文件、举措、牵头单位、市、县或合计，含状态、信号灯、逾期、漏报、督办、按时报送率、平均销号用时' })
   @ApiOkResponse({ type: SummaryDto })
   summary(@CurrentActor() actor: Actor, @Param() p: SummaryParamsDto, @Query() q: TrackingQueryDto): Promise<SummaryDto> {
@@ -56,6 +58,7 @@ export class TrackingController {
   }
 
   @Get('grid')
+  @UseInterceptors(TrackingCacheInterceptor)
   @ApiOperation({ summary: '举措 × 牵头单位信号灯矩阵（看板）' })
   @ApiOkResponse({ type: GridDto })
   grid(@CurrentActor() actor: Actor, @Query() q: TrackingQueryDto): Promise<GridDto> {
@@ -63,6 +66,7 @@ export class TrackingController {
   }
 
   @Get('targets')
+  @UseInterceptors(TrackingCacheInterceptor)
   @ApiOperation({ summary: '目标进度：基数、目标值、最近审核通过的值、完成度；按县目标列出未填报的县' })
   @ApiOkResponse({ type: [TargetProgressDto] })
   targets(@CurrentActor() actor: Actor, @Query() q: TrackingQueryDto): Promise<TargetProgressDto[]> {
@@ -72,18 +76,19 @@ export class TrackingController {
   @Get('overdue')
   @ApiOperation({ summary: '逾期任务，逾期最久的在前' })
   @ApiOkResponse({ type: [OverdueTaskDto] })
-  overdue(@CurrentActor() actor: Actor, @Query() q: OverdueQueryDto): Promise<OverdueTaskDto[]> {
+  overdue(@CurrentActor() actor: Actor, @Query() q: TrackingListQueryDto): Promise<OverdueTaskDto[]> {
     return this.tracking.overdue(actor, filterOf(q), q.limit ?? 100);
   }
 
   @Get('escalations')
-  @ApiOperation({ summary: '未解除的督办（本人可见范围内），级别高的在前' })
+  @ApiOperation({ summary: '未解除的督办（本人可见范围内），每项义务取其最高级别；级别高的在前，同级截止早的在前，最多 limit 条' })
   @ApiOkResponse({ type: [TrackingEscalationDto] })
-  escalations(@CurrentActor() actor: Actor, @Query() q: TrackingQueryDto): Promise<TrackingEscalationDto[]> {
-    return this.tracking.escalations(actor, filterOf(q));
+  escalations(@CurrentActor() actor: Actor, @Query() q: TrackingListQueryDto): Promise<TrackingEscalationDto[]> {
+    return this.tracking.escalations(actor, filterOf(q), q.limit ?? 100);
   }
 
   @Get('rankings')
+  @UseInterceptors(TrackingCacheInterceptor)
   @Roles('coordinator', 'auditor', 'admin')
   @ApiOperation({ summary: '考核排名：按配置的权重计分，附得分明细' })
   @ApiOkResponse({ type: [RankingRowDto] })

@@ -46,7 +46,8 @@ export class SummaryParamsDto {
   by: (typeof SUMMARY_DIMENSIONS)[number];
 }
 
-export class OverdueQueryDto extends TrackingQueryDto {
+/** A tracking list (overdue tasks, escalations): the filters and how many rows at most. */
+export class TrackingListQueryDto extends TrackingQueryDto {
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
@@ -232,7 +233,8 @@ export class BulletinDto {
   @ApiProperty() generatedOn: string;
   @ApiProperty({ type: SummaryRowDto }) totals: SummaryRowDto;
   @ApiProperty({ type: [SummaryRowDto] }) laggingUnits: SummaryRowDto[];
-  @ApiProperty({ type: [TrackingEscalationDto] }) escalations: TrackingEscalationDto[];
+  @ApiProperty({ type: [TrackingEscalationDto], description: '未解除的三级督办，截止日期最早的至多 200 项' }) escalations: TrackingEscalationDto[];
+  @ApiProperty({ description: '未解除的三级督办总数' }) escalationsTotal: number;
   @ApiProperty({ type: [RankingRowDto] }) ranking: RankingRowDto[];
   @ApiProperty({ type: RankingWeightsDto }) weights: RankingWeightsDto;
 }

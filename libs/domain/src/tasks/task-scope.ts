@@ -72,6 +72,13 @@ export const ALL_TASKS_COUNT_KEY = '00000000-0000-0000-0000-000000000000';
  * counter covers it (city users: a task may involve several units of one city). The same rule as
  * `taskScopeSql`: all tasks, or the tasks of the actor's unit.
  */
+/** What an actor's task scope is, as a key: everything, a city's units, or one unit. Equal keys see the same tasks. */
+export function taskScopeKey(actor: Actor): string {
+  if (seesAllTasks(actor)) return 'all';
+  if (actor.cityId && (actor.unitKind === 'city_bureau' || actor.unitKind === 'city_government')) return `city:${actor.cityId}`;
+  return `unit:${actor.unitId}`;
+}
+
 export function taskScopeCountKey(actor: Actor): string | null {
   if (seesAllTasks(actor)) return ALL_TASKS_COUNT_KEY;
   if (actor.cityId && (actor.unitKind === 'city_bureau' || actor.unitKind === 'city_government')) return null;

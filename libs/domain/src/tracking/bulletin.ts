@@ -32,7 +32,9 @@ function sections(b: BulletinData): Section[] {
     },
     {
       heading: '三、三级督办事项',
-      paragraphs: b.escalations.length ? [] : ['本期无三级督办事项。'],
+      paragraphs: b.escalations.length
+        ? [`未解除的三级督办事项共${b.escalationsTotal}项${b.escalationsTotal > b.escalations.length ? `，下表列出截止日期最早的${b.escalations.length}项` : ''}。`]
+        : ['本期无三级督办事项。'],
       table: b.escalations.length
         ? {
             head: ['文号', '举措', '任务', '牵头单位', '事项', '截止日期', '逾期工作日'],

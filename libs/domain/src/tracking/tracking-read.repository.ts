@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../accounts/actor';
 import { seesAllTasks } from '../tasks/task-scope';
-import { TASK_STATUSES, type TaskStatus } from '../tasks/task.entity';
+import type { TaskStatus } from '../tasks/task.entity';
 import { BASE_FIGURES, CLOSED, FACT_COLUMNS, MONTHLY_FIGURES, periodFactsSql, sumsSql, targetValuesSql, TOTALLED_DIMS, taskFactsSql, valueFactsSql, ZERO_ID, type Figure } from './tracking-facts.sql';
 import { checkTrackingFilter, periodRange, SqlParams, type DateRange, type TrackingFilter } from './tracking-filter';
 import type { AggregateRow, ApprovedValueRow, SummaryDimension, TargetFactRow, TargetJson } from './tracking.repository';
@@ -16,12 +16,14 @@ export interface ReadModelResult {
   todayOrdinal: number;
 }
 
-type Figures = Record<Figure, number>;
 
 /** With a report period: what the facts give (close-outs in the period) and what the period rows give. */
 const FACT_COLS_IN_PERIOD: readonly Figure[] = [...BASE_FIGURES, 'closed', 'start_ord_sum', 'close_ord_sum'];
 const PERIOD_COLS: readonly Figure[] = ['rep_due', 'rep_on_time', 'rep_missed', 'returned'];
 const ALL_COLS: readonly Figure[] = [...BASE_FIGURES, ...MONTHLY_FIGURES];
+/** Every figure, in the order of an aggregate's typed array. */
+export const FIGURES: readonly Figure[] = ALL_COLS;
+const FIGURE_INDEX = Object.fromEntries(FIGURES.map((c, i) => [c, i])) as Record<Figure, number>;
 
 /** The tasks whose stored figures may differ from today's: dated between the model's day and today. */
 export function bandSql(d: string, t: string, wd: string, wt: string): string {
@@ -95,27 +97,39 @@ const num = (v: unknown): number => Number(v ?? 0);
 export class TrackingReadRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The summary rows, or null when the model is being rebuilt (the caller reads the base tables). */
-  async aggregate(actor: Actor, filter: TrackingFilter, dim: SummaryDimension, today: string, warnUntil: string): Promise<ReadModelResult | null> {
+  /**
+   * The summary rows, or null when the model is being rebuilt (the caller reads the base tables).
+   * `need` names the figures the caller reads: the roll-ups are read for those only (the grid needs
+   * four of twenty); the others come back 0.
+   */
+  async aggregate(actor: Actor, filter: TrackingFilter, dim: SummaryDimension, today: string, warnUntil: string, need: readonly Figure[] = FIGURES): Promise<ReadModelResult | null> {
     checkTrackingFilter(filter);
     const range = filter.period ? periodRange(filter.period) : null;
+    const wanted = new Set<Figure>([...need, 'tasks']); // a key is a row when it has tasks
+    const only = (cols: readonly Figure[]): Figure[] => cols.filter((c) => wanted.has(c));
     return this.snapshot(async (m, state) => {
       const [{ ord }] = await m.query<{ ord: number }[]>(`select coalesce((select ord from tracking_day_ordinals where day = $1::date), 0) as ord`, [today]);
       const corrected = await this.correction(m, state, today, warnUntil);
       const route = await this.route(m, actor, filter, dim);
-      const totals = new Map<string, Figures>();
-      const add = (rows: Record<string, unknown>[], cols: readonly Figure[]): void => {
+      // Per key, the figures in FIGURES order: a typed array, not an object per key (thousands of keys).
+      const totals = new Map<string, Float64Array>();
+      const add = (rows: Record<string, unknown>[], from: readonly Figure[]): void => {
+        const cols = only(from);
+        const at = cols.map((c) => FIGURE_INDEX[c]);
         for (const r of rows) {
           const key = r.key as string;
-          const acc = totals.get(key) ?? (Object.fromEntries([...BASE_FIGURES, ...MONTHLY_FIGURES].map((c) => [c, 0])) as Figures);
-          for (const c of cols) acc[c] += num(r[c]);
-          totals.set(key, acc);
+          let acc = totals.get(key);
+          if (!acc) totals.set(key, (acc = new Float64Array(FIGURES.length)));
+          for (let i = 0; i < cols.length; i++) {
+            const v = r[cols[i]];
+            if (v !== null && v !== undefined) acc[at[i]] += typeof v === 'number' ? v : Number(v);
+          }
         }
       };
       const facts = corrected ? `(select 1 as sign, f.* from task_facts f union all select * from rd_f)` : `(select 1 as sign, f.* from task_facts f)`;
       if (route) {
-        add(await this.rollupBase(m, route, filter, dim, range), range ? BASE_FIGURES : ALL_COLS);
-        if (range) add(await this.rollupMonths(m, route, filter, dim, range), MONTHLY_FIGURES);
+        add(await this.rollupBase(m, route, filter, dim, only(range ? BASE_FIGURES : ALL_COLS)), range ? BASE_FIGURES : ALL_COLS);
+        if (range && only(MONTHLY_FIGURES).length) add(await this.rollupMonths(m, route, filter, dim, range, only(MONTHLY_FIGURES)), MONTHLY_FIGURES);
       }
       const src = route ? (corrected ? 'rd_f' : null) : facts;
       if (src) {
@@ -128,27 +142,33 @@ export class TrackingReadRepository {
       }
       const rows: AggregateRow[] = [];
       const sums = new Map<string, { start: number; close: number; due: number }>();
+      const x = FIGURE_INDEX;
       for (const [key, f] of totals) {
-        if (f.tasks === 0) continue;
+        if (f[x.tasks] === 0) continue;
+        const red = f[x.red];
+        const yellow = f[x.yellow];
         rows.push({
           key,
-          total: f.tasks,
-          byState: Object.fromEntries(TASK_STATUSES.map((st) => [st, f[`st_${st}` as Figure]])) as Record<TaskStatus, number>,
-          lights: [f.green, f.yellow, f.red],
-          light: f.red > 0 ? 2 : f.yellow > 0 ? 1 : 0,
-          overdueTasks: f.overdue,
-          reportsDue: f.rep_due,
-          reportsOnTime: f.rep_on_time,
-          missedReports: f.rep_missed,
-          returnedSubmissions: f.returned,
-          openEscalations: f.open_esc,
-          closedTasks: f.closed,
+          total: f[x.tasks],
+          byState: {
+            assigned: f[x.st_assigned],
+            accepted: f[x.st_accepted],
+            in_progress: f[x.st_in_progress],
+            completion_requested: f[x.st_completion_requested],
+            closed: f[x.st_closed],
+            suspended: f[x.st_suspended],
+          } satisfies Record<TaskStatus, number>,
+          lights: [f[x.green], yellow, red],
+          light: red > 0 ? 2 : yellow > 0 ? 1 : 0,
+          overdueTasks: f[x.overdue],
+          reportsDue: f[x.rep_due],
+          reportsOnTime: f[x.rep_on_time],
+          missedReports: f[x.rep_missed],
+          returnedSubmissions: f[x.returned],
+          openEscalations: f[x.open_esc],
+          closedTasks: f[x.closed],
         });
-        sums.set(key, {
-          start: f.start_ord_sum,
-          close: f.close_ord_sum,
-          due: f.due_ord_sum,
-        });
+        sums.set(key, { start: f[x.start_ord_sum], close: f[x.close_ord_sum], due: f[x.due_ord_sum] });
       }
       return { rows, sums, todayOrdinal: num(ord) };
     });
@@ -483,18 +503,17 @@ export class TrackingReadRepository {
     return where.join(' and ');
   }
 
-  private async rollupBase(m: EntityManager, route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, range: DateRange | null): Promise<Record<string, unknown>[]> {
+  private async rollupBase(m: EntityManager, route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, cols: readonly Figure[]): Promise<Record<string, unknown>[]> {
     const params = new SqlParams();
     const where = this.rollupWhere(route, filter, dim, params);
-    const cols: readonly Figure[] = range ? BASE_FIGURES : [...BASE_FIGURES, ...MONTHLY_FIGURES];
     return m.query(`select ${route.key} as key, ${cols.map((c) => `sum(r.${c})::float8 as ${c}`).join(', ')} from tracking_rollup r ${route.join} where ${where} group by 1`, params.values);
   }
 
-  private async rollupMonths(m: EntityManager, route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, range: DateRange): Promise<Record<string, unknown>[]> {
+  private async rollupMonths(m: EntityManager, route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, range: DateRange, cols: readonly Figure[]): Promise<Record<string, unknown>[]> {
     const params = new SqlParams();
     const where = this.rollupWhere(route, filter, dim, params);
     return m.query(
-      `select ${route.key} as key, ${MONTHLY_FIGURES.map((c) => `sum(r.${c})::float8 as ${c}`).join(', ')}
+      `select ${route.key} as key, ${cols.map((c) => `sum(r.${c})::float8 as ${c}`).join(', ')}
          from tracking_rollup_month r ${route.join}
         where ${where} and r.month between date_trunc('month', ${params.add(range.from)}::date) and ${params.add(range.to)}::date
         group by 1`,

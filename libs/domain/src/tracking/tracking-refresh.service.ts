@@ -87,10 +87,11 @@ export class TrackingRefreshService {
       if (state.as_of !== today || state.warn_until !== warnUntil) {
         // The tasks dated between the old day and today change figures: they become dirty, in this transaction.
         await m.query(`insert into tracking_dirty (task_id) ${bandSql('$1', '$2', '$3', '$4')}`, [state.as_of, today, state.warn_until, warnUntil]);
-        await m.query(`update tracking_state set as_of = $1, warn_until = $2`, [today, warnUntil]);
+        await m.query(`update tracking_state set as_of = $1, warn_until = $2, generation = generation + 1`, [today, warnUntil]);
       }
       const folded = await this.fold(m, today, warnUntil, batchSize);
-      await m.query(`update tracking_state set refreshed_at = now()`);
+      // The generation keys cached answers (decision 55): it moves only when the model changed.
+      await m.query(`update tracking_state set refreshed_at = now(), generation = generation + ${folded > 0 ? 1 : 0}`);
       return {
         rebuilt: false,
         folded,
@@ -177,6 +178,6 @@ export class TrackingRefreshService {
     await this.addToRollups(m, '(select 1 as sign, * from task_facts)', '(select 1 as sign, * from task_period_facts)', false);
     await m.query(`insert into task_value_facts ${valueFactsSql('all')}`);
     await m.query(`insert into tracking_target_values ${targetValuesSql('task_value_facts')}`);
-    await m.query(`update tracking_state set needs_rebuild = false, as_of = $1, warn_until = $2, refreshed_at = now()`, [today, warnUntil]);
+    await m.query(`update tracking_state set needs_rebuild = false, as_of = $1, warn_until = $2, refreshed_at = now(), generation = generation + 1`, [today, warnUntil]);
   }
 }

@@ -145,25 +145,27 @@ export class TrackingRepository {
   }
 
   /**
-   * Open escalations of scoped tasks at a level or above, the highest open level per obligation.
-   * (The highest open level at or above `minLevel` is the highest open level whenever that one
-   * qualifies, so the level condition filters first, through the index of open escalations; lead
-   * names are read for the rows returned only.)
+   * Open escalations of scoped tasks at a level or above, one per obligation (its highest open
+   * level), highest level first, then the earliest due, at most `limit` rows: the walk follows the
+   * index of open escalations in that order and stops at the limit, skipping an escalation when a
+   * higher level of the same obligation is open. Lead names are read for the rows returned only.
    */
-  async escalations(actor: Actor, filter: TrackingFilter, minLevel: number): Promise<EscalationRow[]> {
+  async escalations(actor: Actor, filter: TrackingFilter, minLevel: number, limit: number): Promise<EscalationRow[]> {
     const params = new SqlParams();
     const where = trackingWhere(actor, filter, params);
     const lvl = params.add(minLevel);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `select x.*, t.title, d.doc_number, coalesce(m.label, '') as label,
+      `select x.*, x.due_on::text as due_text, t.title, d.doc_number, coalesce(m.label, '') as label,
               array(select u.short_name from task_units l join units u on u.id = l.unit_id where l.task_id = x.task_id and l.role = 'lead' order by u.short_name) as leads
-         from (select distinct on (e.obligation_type, e.obligation_id) e.task_id, e.obligation_type, e.level, e.due_on::text as due_on,
-                      e.overdue_working_days, e.raised_at
+         from (select e.id, e.task_id, e.obligation_type, e.level, e.due_on, e.overdue_working_days, e.raised_at
                  from escalations e join tasks t on t.id = e.task_id left join measures m on m.id = t.measure_id
                 where e.resolved_at is null and e.level >= ${lvl} and ${where}
-                order by e.obligation_type, e.obligation_id, e.level desc) x
+                  and not exists (select 1 from escalations h where h.obligation_type = e.obligation_type and h.obligation_id = e.obligation_id
+                                     and h.level > e.level and h.resolved_at is null)
+                order by e.level desc, e.due_on, e.task_id, e.id
+                limit ${Math.trunc(limit)}) x
          join tasks t on t.id = x.task_id join documents d on d.id = t.document_id left join measures m on m.id = t.measure_id
-        order by x.level desc, x.due_on, x.task_id`,
+        order by x.level desc, x.due_on, x.task_id, x.id`,
       params.values,
     );
     return rows.map((r) => ({
@@ -174,10 +176,22 @@ export class TrackingRepository {
       leads: r.leads as string[],
       obligationType: r.obligation_type as string,
       level: num(r.level),
-      dueOn: r.due_on as string,
+      dueOn: r.due_text as string,
       overdueWorkingDays: num(r.overdue_working_days),
       raisedAt: new Date(r.raised_at as string).toISOString(),
     }));
+  }
+
+  /** How many obligations in scope have an open escalation of exactly `level` as their highest open one (3: all open level-3 ones). */
+  async countEscalations(actor: Actor, filter: TrackingFilter, level: 1 | 2 | 3): Promise<number> {
+    const params = new SqlParams();
+    const where = trackingWhere(actor, filter, params);
+    const lvl = params.add(level);
+    const higher = level === 3 ? '' : `and not exists (select 1 from escalations h where h.obligation_type = e.obligation_type and h.obligation_id = e.obligation_id and h.level > e.level and h.resolved_at is null)`;
+    // The whole province unfiltered needs no task row: an index-only count.
+    const from = where === 'true' ? 'escalations e' : 'escalations e join tasks t on t.id = e.task_id left join measures m on m.id = t.measure_id';
+    const [{ n }] = await this.dataSource.query<{ n: string }[]>(`select count(*) as n from ${from} where e.resolved_at is null and e.level = ${lvl} and ${where} ${higher}`, params.values);
+    return Number(n);
   }
 
   /** The overdue open tasks in scope, most overdue first (the board's list). */

@@ -7,6 +7,7 @@ import { score, targetShare, type ScoreBreakdown } from './scoring';
 import { TrackingRepository, type AggregateRow, type EscalationRow, type LightLevel, type OverdueTaskRow, type SummaryDimension } from './tracking.repository';
 import type { TrackingFilter } from './tracking-filter';
 import { TrackingReadRepository, type ReadModelResult } from './tracking-read.repository';
+import type { Figure } from './tracking-facts.sql';
 
 export type Light = 'green' | 'yellow' | 'red';
 const LIGHTS: Light[] = ['green', 'yellow', 'red'];
@@ -92,13 +93,19 @@ export interface GridView {
   cells: { measureId: string; unitId: string; light: Light; tasks: number; overdueTasks: number }[];
 }
 
+/** The bulletin lists at most this many level-3 escalations (the earliest due) and gives their total. */
+export const BULLETIN_ESCALATION_ROWS = 200;
+
 export interface BulletinData {
   period: string;
   generatedOn: string;
   filter: TrackingFilter;
   totals: SummaryRow;
   laggingUnits: SummaryRow[];
+  /** The open level-3 escalations, earliest due first, at most {@link BULLETIN_ESCALATION_ROWS}. */
   escalations: EscalationRow[];
+  /** How many open level-3 escalations there are in all. */
+  escalationsTotal: number;
   ranking: RankingRow[];
   weights: AppConfig['tracking']['ranking'];
 }
@@ -157,8 +164,8 @@ export class TrackingService {
    * Figures per group from the read model (decision 51), or from the base tables while the model is
    * being rebuilt. Both give sums of working-day ordinals on one scale with today's ordinal.
    */
-  private async aggregate(actor: Actor, filter: TrackingFilter, by: SummaryDimension, today: string, warnUntil: string, cal: WorkingCalendar): Promise<ReadModelResult> {
-    const read = await this.readModel.aggregate(actor, filter, by, today, warnUntil);
+  private async aggregate(actor: Actor, filter: TrackingFilter, by: SummaryDimension, today: string, warnUntil: string, cal: WorkingCalendar, need?: readonly Figure[]): Promise<ReadModelResult> {
+    const read = await this.readModel.aggregate(actor, filter, by, today, warnUntil, need);
     if (read) return read;
     const [rows, days] = await Promise.all([this.repo.aggregate(actor, filter, by, today, warnUntil), this.repo.dayCounts(actor, filter, by, today, warnUntil)]);
     const sums = new Map<string, { start: number; close: number; due: number }>();
@@ -211,7 +218,7 @@ export class TrackingService {
   /** The board's grid: measures x lead units, each cell the worst light of its tasks; a measure's light the worst of its cells. */
   async grid(actor: Actor, filter: TrackingFilter): Promise<GridView> {
     const { today, warnUntil, cal } = await this.dates();
-    const { rows } = await this.aggregate(actor, filter, 'measure_unit', today, warnUntil, cal);
+    const { rows } = await this.aggregate(actor, filter, 'measure_unit', today, warnUntil, cal, ['tasks', 'yellow', 'red', 'overdue']);
     const cells = rows.map((r) => {
       const [measureId, unitId] = r.key.split(':');
       return { measureId, unitId, light: LIGHTS[r.light], level: r.light, tasks: r.total, overdueTasks: r.overdueTasks };
@@ -338,16 +345,17 @@ export class TrackingService {
     return this.repo.overdueTasks(actor, filter, today, limit);
   }
 
-  async escalations(actor: Actor, filter: TrackingFilter, minLevel = 1): Promise<EscalationRow[]> {
-    return this.repo.escalations(actor, filter, minLevel);
+  async escalations(actor: Actor, filter: TrackingFilter, limit: number, minLevel = 1): Promise<EscalationRow[]> {
+    return this.repo.escalations(actor, filter, minLevel, limit);
   }
 
-  /** 情况通报 for a period: the numbers, the units with overdue or missed items, level-3 escalations, the ranking. */
+  /** 情况通报 for a period: the numbers, the units with overdue or missed items, level-3 escalations (the earliest due, and their total), the ranking. */
   async bulletin(actor: Actor, filter: TrackingFilter & { period: string }): Promise<BulletinData> {
-    const [all, units, escalations, ranking, { today }] = await Promise.all([
+    const [all, units, escalations, escalationsTotal, ranking, { today }] = await Promise.all([
       this.summary(actor, 'all', filter),
       this.summary(actor, 'unit', filter),
-      this.repo.escalations(actor, filter, 3),
+      this.repo.escalations(actor, filter, 3, BULLETIN_ESCALATION_ROWS),
+      this.repo.countEscalations(actor, filter, 3),
       this.ranking(actor, filter),
       this.dates(),
     ]);
@@ -364,6 +372,7 @@ export class TrackingService {
       totals: all.rows[0] ?? empty,
       laggingUnits: units.rows.filter((u) => u.overdueTasks > 0 || u.missedReports > 0),
       escalations,
+      escalationsTotal,
       ranking,
       weights: this.config.tracking.ranking,
     };
