@@ -595,6 +595,50 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     expect((await state()).facts).toBe(changed.tasks.length);
   });
 
+  it('ranks a county that leads a measure with a per-county target on its own share: unfolded, folded and while the model is rebuilt', async () => {
+    // 应县 becomes a lead of a task of （二） (per county; 应县 approved 1 of 1): its share is its own 1,
+    // not the target's overall 1/40. Expected shares are recomputed here from the lead rows and the
+    // targets view (checked above): per unit, the mean over the targets of the measures it leads.
+    const yingxian = ids.yingxian;
+    const [brands] = await db.query(`select m.id from measures m where m.document_id = $1 and m.label = '（二）'`, [ids.docA]);
+    const [task] = await db.query(`select id, due_on from tasks where measure_id = $1 order by id limit 1`, [brands.id]);
+    await db.query(`insert into task_units (task_id, unit_id, role, due_on) values ($1, $2, 'lead', $3) on conflict (task_id, unit_id) do update set role = 'lead'`, [task.id, yingxian, task.due_on]);
+    const expected = async (): Promise<Record<string, number | null>> => {
+      const targets = (await get('/api/v1/tracking/targets')).body as { measureId: string; perCounty: boolean; share: number | null; counties: { unitId: string; share: number | null }[] }[];
+      const leads: { measure_id: string; unit_id: string }[] = await db.query(`select distinct t.measure_id, tu.unit_id from tasks t join task_units tu on tu.task_id = t.id and tu.role = 'lead'`);
+      const acc: Record<string, { sum: number; n: number }> = {};
+      for (const l of leads) {
+        for (const t of targets.filter((x) => x.measureId === l.measure_id)) {
+          const own = t.perCounty ? t.counties.find((c) => c.unitId === l.unit_id) : undefined;
+          const a = (acc[l.unit_id] ??= { sum: 0, n: 0 });
+          a.sum += own ? (own.share ?? 0) : (t.share ?? 0);
+          a.n++;
+        }
+      }
+      return Object.fromEntries(Object.entries(acc).map(([k, v]) => [k, v.sum / v.n]));
+    };
+    const shares = async (): Promise<Record<string, number | null>> => {
+      const res = await get('/api/v1/tracking/rankings');
+      expect(res.status).toBe(200);
+      return Object.fromEntries((res.body as { unitId: string; targetShare: number | null }[]).flatMap((r) => (r.targetShare === null ? [] : [[r.unitId, Number(r.targetShare.toFixed(12))]])));
+    };
+    const round = (o: Record<string, number | null>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? null : Number(v.toFixed(12))]));
+    const want = round(await expected());
+    expect(want[yingxian]).toBe(1);
+    // Unfolded (the lead row is dirty), then folded, then with the model being rebuilt (base tables).
+    expect(await shares()).toEqual(want);
+    await api.app.get(TrackingRefreshService).refresh();
+    expect((await db.query(`select count(*)::int as n from tracking_dirty`))[0].n).toBe(0);
+    expect(await shares()).toEqual(want);
+    await db.query(`update tracking_state set needs_rebuild = true`);
+    try {
+      expect(await shares()).toEqual(want);
+    } finally {
+      await db.query(`update tracking_state set needs_rebuild = false`);
+      await api.app.get(TrackingRefreshService).refresh();
+    }
+  });
+
   it('rejects bad filters with a Chinese 400 and answers unknown dimensions with 400', async () => {
     for (const url of [
       '/api/v1/tracking/summaries/planet',

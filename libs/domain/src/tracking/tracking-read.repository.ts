@@ -221,13 +221,26 @@ export class TrackingReadRepository {
           where jsonb_array_length(m.targets) > 0 and exists (select 1 from tasks t where t.measure_id = m.id) ${doc.length ? 'and m.document_id = $1' : ''}`,
         doc,
       );
-      await m.query(`create temp table rv_ids on commit drop as select distinct task_id from tracking_dirty`);
-      await m.query(`create temp table rv_v on commit drop as ${valueFactsSql({ sql: 'rv_ids' })}`);
-      await m.query(
-        `create temp table rv_groups on commit drop as
-           select measure_id, indicator, unit_id from rv_v
-           union select measure_id, indicator, unit_id from task_value_facts where task_id in (select task_id from rv_ids)`,
-      );
+      // The usual case once the worker has caught up: no dirty task, the stored values are today's.
+      const [{ dirty }] = await m.query<{ dirty: boolean }[]>(`select exists (select 1 from tracking_dirty) as dirty`);
+      let source = 'tracking_target_values';
+      if (dirty) {
+        await m.query(`create temp table rv_ids on commit drop as select distinct task_id from tracking_dirty`);
+        await m.query(`create temp table rv_v on commit drop as ${valueFactsSql({ sql: 'rv_ids' })}`);
+        await m.query(
+          `create temp table rv_groups on commit drop as
+             select measure_id, indicator, unit_id from rv_v
+             union select measure_id, indicator, unit_id from task_value_facts where task_id in (select task_id from rv_ids)`,
+        );
+        source = `(select * from tracking_target_values t
+                    where not exists (select 1 from rv_groups x where (x.measure_id, x.indicator, x.unit_id) = (t.measure_id, t.indicator, t.unit_id))
+                   union all
+                   ${targetValuesSql(
+                     `(select * from task_value_facts where task_id not in (select task_id from rv_ids)
+                         and (measure_id, indicator, unit_id) in (select measure_id, indicator, unit_id from rv_groups)
+                       union all select * from rv_v)`,
+                   )})`;
+      }
       const inDoc = doc.length ? `and g.measure_id in (select id from measures where document_id = $1)` : '';
       const rows = await m.query<
         {
@@ -238,15 +251,7 @@ export class TrackingReadRepository {
           reported_tasks: number;
         }[]
       >(
-        `select g.measure_id, g.indicator, g.unit_id, g.value::float8 as value, g.reported_tasks from (
-           select * from tracking_target_values t
-            where not exists (select 1 from rv_groups x where (x.measure_id, x.indicator, x.unit_id) = (t.measure_id, t.indicator, t.unit_id))
-           union all
-           ${targetValuesSql(
-             `(select * from task_value_facts where task_id not in (select task_id from rv_ids)
-                 and (measure_id, indicator, unit_id) in (select measure_id, indicator, unit_id from rv_groups)
-               union all select * from rv_v)`,
-           )}) g
+        `select g.measure_id, g.indicator, g.unit_id, g.value::float8 as value, g.reported_tasks from ${source} g
           where (g.unit_id = '${ZERO_ID}' or g.unit_id in (select id from units where kind = 'county' and key_assisted and active)) ${inDoc}`,
         doc,
       );
@@ -272,23 +277,18 @@ export class TrackingReadRepository {
   }
 
   /**
-   * The 考核 target share per lead unit, summed in SQL: over the (measure with targets, lead unit)
-   * pairs of the roll-up `ml` (corrected for the tasks the model cannot vouch for), each target of
-   * the measure counts the unit's own county share where it has one, else the target's share.
-   * Null when the base tables must answer.
+   * The 考核 target share per lead unit, summed in SQL over the (measure with targets, lead unit)
+   * pairs of the roll-up `ml` (corrected for the tasks the model cannot vouch for): each pair counts
+   * its measure's sum and number of target shares, plus, for a county, what its own shares of the
+   * measure's per-county targets add over the targets' overall shares. Null when the base tables must answer.
    */
   async unitTargetShares(
     actor: Actor,
     filter: TrackingFilter,
     today: string,
     warnUntil: string,
-    shares: { measureId: string; indicator: string; share: number }[],
-    countyShares: {
-      measureId: string;
-      indicator: string;
-      unitId: string;
-      share: number;
-    }[],
+    perMeasure: { measureId: string; sum: number; n: number }[],
+    countyDeltas: { measureId: string; unitId: string; delta: number }[],
   ): Promise<Map<string, { sum: number; n: number }> | null> {
     checkTrackingFilter(filter);
     if (!this.provinceWide(actor, filter)) return null;
@@ -296,28 +296,28 @@ export class TrackingReadRepository {
       const corrected = await this.correction(m, state, today, warnUntil);
       const params = new SqlParams();
       const doc = filter.documentId ? params.add(filter.documentId) : null;
-      const pairs = `select r.k1 as measure_id, r.k2 as unit_id, r.tasks from tracking_rollup r where r.dim = 'ml' ${doc ? `and r.document_id = ${doc}` : ''}
-        ${
-          corrected
-            ? `union all select f.measure_id, l.id, f.sign from rd_f f join measures tm on tm.id = f.measure_id and jsonb_array_length(tm.targets) > 0
-                 cross join unnest(f.lead_units) l(id) ${doc ? `where f.document_id = ${doc}` : ''}`
-            : ''
-        }`;
-      const o = [params.add(shares.map((s) => s.measureId)), params.add(shares.map((s) => s.indicator)), params.add(shares.map((s) => s.share))];
-      const c = [
-        params.add(countyShares.map((s) => s.measureId)),
-        params.add(countyShares.map((s) => s.indicator)),
-        params.add(countyShares.map((s) => s.unitId)),
-        params.add(countyShares.map((s) => s.share)),
-      ];
+      // A measure's row in `ml` is one per lead unit (a measure is in one document), read by index
+      // only (ix_tracking_rollup_ml); with corrections the signed rows are summed first.
+      const pairs = corrected
+        ? `(select measure_id, unit_id from (
+              select r.k1 as measure_id, r.k2 as unit_id, r.tasks from tracking_rollup r where r.dim = 'ml' ${doc ? `and r.document_id = ${doc}` : ''}
+              union all select f.measure_id, l.id, f.sign from rd_f f join measures tm on tm.id = f.measure_id and jsonb_array_length(tm.targets) > 0
+                cross join unnest(f.lead_units) l(id) ${doc ? `where f.document_id = ${doc}` : ''}) p
+            group by 1, 2 having sum(tasks) > 0)`
+        : `(select r.k1 as measure_id, r.k2 as unit_id from tracking_rollup r where r.dim = 'ml' and r.tasks > 0 ${doc ? `and r.document_id = ${doc}` : ''})`;
+      const o = [params.add(perMeasure.map((s) => s.measureId)), params.add(perMeasure.map((s) => s.sum)), params.add(perMeasure.map((s) => s.n))];
+      const c = [params.add(countyDeltas.map((s) => s.measureId)), params.add(countyDeltas.map((s) => s.unitId)), params.add(countyDeltas.map((s) => s.delta))];
+      // Parallel workers would each unnest and sort the 20,000 county rows again, and cost more to
+      // start than they save here.
+      await m.query(`set local max_parallel_workers_per_gather = 0`);
+      // Two sums, not one three-way join: each pair's measure (a hash of 1,000 measures probed by
+      // 199,000 pairs at 1M tasks), then the counties' own shares where they lead the measure.
       const rows = await m.query<{ unit_id: string; sum: number; n: number }[]>(
-        `with l as (select measure_id, unit_id from (${pairs}) p group by 1, 2 having sum(tasks) > 0),
-              o as (select * from unnest(${o[0]}::uuid[], ${o[1]}::text[], ${o[2]}::float8[]) o(measure_id, indicator, share)),
-              c as (select * from unnest(${c[0]}::uuid[], ${c[1]}::text[], ${c[2]}::uuid[], ${c[3]}::float8[]) c(measure_id, indicator, unit_id, share))
-         select l.unit_id, sum(coalesce(c.share, o.share)) as sum, count(*)::int as n
-           from l join o on o.measure_id = l.measure_id
-           left join c on c.measure_id = o.measure_id and c.indicator = o.indicator and c.unit_id = l.unit_id
-          group by l.unit_id`,
+        `with o as (select * from unnest(${o[0]}::uuid[], ${o[1]}::float8[], ${o[2]}::int[]) o(measure_id, sum, n)),
+              c as (select * from unnest(${c[0]}::uuid[], ${c[1]}::uuid[], ${c[2]}::float8[]) c(measure_id, unit_id, delta)),
+              a as (select l.unit_id, sum(o.sum) as sum, sum(o.n) as n from ${pairs} l join o on o.measure_id = l.measure_id group by l.unit_id),
+              b as (select l.unit_id, sum(c.delta) as delta from ${pairs} l join c on c.measure_id = l.measure_id and c.unit_id = l.unit_id group by l.unit_id)
+         select a.unit_id, a.sum + coalesce(b.delta, 0) as sum, a.n::int as n from a left join b on b.unit_id = a.unit_id`,
         params.values,
       );
       return new Map(rows.map((r) => [r.unit_id, { sum: Number(r.sum), n: r.n }]));

@@ -178,6 +178,9 @@ export class TrackingRefreshService {
     await this.addToRollups(m, '(select 1 as sign, * from task_facts)', '(select 1 as sign, * from task_period_facts)', false);
     await m.query(`insert into task_value_facts ${valueFactsSql('all')}`);
     await m.query(`insert into tracking_target_values ${targetValuesSql('task_value_facts')}`);
+    // Fresh statistics, so the reads plan on today's row counts (a roll-up's `ml` rows are 199,000
+    // at 1M tasks; with the counts from before the rebuild a read sorted them on disk).
+    for (const table of ['tracking_rollup', 'tracking_rollup_month', 'task_value_facts', 'tracking_target_values']) await m.query(`analyze ${table}`);
     await m.query(`update tracking_state set needs_rebuild = false, as_of = $1, warn_until = $2, refreshed_at = now(), generation = generation + 1`, [today, warnUntil]);
   }
 }

@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@duban/config';
 import type { Actor } from '../accounts/actor';
 import type { TaskStatus } from '../tasks/task.entity';
 import { score, targetShare, type ScoreBreakdown } from './scoring';
-import { TrackingRepository, type AggregateRow, type EscalationRow, type LightLevel, type OverdueTaskRow, type SummaryDimension } from './tracking.repository';
+import { TrackingRepository, type AggregateRow, type EscalationRow, type LightLevel, type OverdueTaskRow, type SummaryDimension, type TargetJson } from './tracking.repository';
 import type { TrackingFilter } from './tracking-filter';
 import { TrackingReadRepository, type ReadModelResult } from './tracking-read.repository';
 import type { Figure } from './tracking-facts.sql';
@@ -236,47 +236,76 @@ export class TrackingService {
     };
   }
 
-  /** Each target of each measure in scope: baseline, target, latest approved value, share done; per county where it applies. */
-  async targets(actor: Actor, filter: TrackingFilter): Promise<TargetProgress[]> {
-    const facts = (await this.readModel.targetFacts(actor, filter)) ?? (await this.repo.targetFacts(actor, filter));
-    if (facts.targets.length === 0) return [];
-    const [measures, counties] = await Promise.all([this.repo.measureNames(facts.targets.map((t) => t.measureId)), this.repo.keyAssistedCounties()]);
-    const approved = new Map(facts.approved.map((a) => [`${a.measureId}/${a.indicator}/${a.unitId ?? ''}`, a.value]));
-    const reported = new Set(facts.reported.map((r) => `${r.measureId}/${r.indicator}/${r.unitId}`));
-    const out: TargetProgress[] = [];
+  /**
+   * Each target of each measure in scope with its latest approved value and share, and for a
+   * per-county target each key assisted county's value, share and whether it reported at all.
+   */
+  private async evaluateTargets(actor: Actor, filter: TrackingFilter): Promise<EvaluatedTarget[]> {
+    const [facts, counties] = await Promise.all([
+      this.readModel.targetFacts(actor, filter).then((f) => f ?? this.repo.targetFacts(actor, filter)),
+      this.repo.keyAssistedCounties(),
+    ]);
+    // By measure, then indicator, then unit ('' for the whole province): nested maps, so the 20,000
+    // county lookups at 1M tasks hash strings that exist instead of building a key for each.
+    const approved = new KeyIndex<number>();
+    for (const a of facts.approved) approved.set(a.measureId, a.indicator, a.unitId ?? '', a.value);
+    const reported = new KeyIndex<true>();
+    for (const r of facts.reported) reported.set(r.measureId, r.indicator, r.unitId, true);
+    const out: EvaluatedTarget[] = [];
     for (const { measureId, targets } of facts.targets) {
-      const m = measures.get(measureId);
-      if (!m) continue;
       for (const t of targets) {
-        const perCounty = t.perUnit !== null;
-        const latest = perCounty ? null : (approved.get(`${measureId}/${t.indicator}/`) ?? null);
-        const perCountyRows = perCounty
-          ? counties.map((c) => {
-              const v = approved.get(`${measureId}/${t.indicator}/${c.id}`) ?? null;
-              return { unitId: c.id, name: c.shortName, latest: v, share: targetShare(t, v) };
-            })
-          : [];
-        out.push({
-          measureId,
-          documentId: m.documentId,
-          docNumber: m.docNumber,
-          measureLabel: m.label,
-          measureTitle: m.title,
-          indicator: t.indicator,
-          unit: t.unit,
-          comparator: t.comparator,
-          baseline: t.baseline,
-          target: t.value,
-          year: t.year,
-          perCounty,
-          latest,
-          share: perCounty ? (perCountyRows.length ? perCountyRows.reduce((a, c) => a + (c.share ?? 0), 0) / perCountyRows.length : null) : targetShare(t, latest),
-          counties: perCountyRows,
-          silentCounties: perCounty ? counties.filter((c) => !reported.has(`${measureId}/${t.indicator}/${c.id}`)).map((c) => c.shortName) : [],
+        if (t.perUnit === null) {
+          const latest = approved.get(measureId, t.indicator, '') ?? null;
+          out.push({ measureId, target: t, perCounty: false, latest, share: targetShare(t, latest), counties: [] });
+          continue;
+        }
+        const values = approved.inner(measureId, t.indicator);
+        const who = reported.inner(measureId, t.indicator);
+        let sum = 0;
+        const rows = counties.map((c) => {
+          const latest = values?.get(c.id) ?? null;
+          const share = targetShare(t, latest);
+          sum += share ?? 0;
+          return { unitId: c.id, name: c.shortName, latest, share, reported: who?.has(c.id) ?? false };
         });
+        out.push({ measureId, target: t, perCounty: true, latest: null, share: rows.length ? sum / rows.length : null, counties: rows });
       }
     }
-    return out.sort((a, b) => byDefault.compare(a.docNumber ?? '', b.docNumber ?? '') || (measures.get(a.measureId)?.no ?? 0) - (measures.get(b.measureId)?.no ?? 0));
+    return out;
+  }
+
+  /** Each target of each measure in scope: baseline, target, latest approved value, share done; per county where it applies. */
+  async targets(actor: Actor, filter: TrackingFilter): Promise<TargetProgress[]> {
+    const evaluated = await this.evaluateTargets(actor, filter);
+    if (evaluated.length === 0) return [];
+    const measures = await this.repo.measureNames([...new Set(evaluated.map((e) => e.measureId))]);
+    const out: (TargetProgress & { no: number })[] = [];
+    for (const e of evaluated) {
+      const m = measures.get(e.measureId);
+      if (!m) continue;
+      const t = e.target;
+      out.push({
+        measureId: e.measureId,
+        documentId: m.documentId,
+        docNumber: m.docNumber,
+        measureLabel: m.label,
+        measureTitle: m.title,
+        indicator: t.indicator,
+        unit: t.unit,
+        comparator: t.comparator,
+        baseline: t.baseline,
+        target: t.value,
+        year: t.year,
+        perCounty: e.perCounty,
+        latest: e.latest,
+        share: e.share,
+        counties: e.counties.map((c) => ({ unitId: c.unitId, name: c.name, latest: c.latest, share: c.share })),
+        silentCounties: e.counties.filter((c) => !c.reported).map((c) => c.name),
+        no: m.no,
+      });
+    }
+    out.sort((a, b) => byDefault.compare(a.docNumber ?? '', b.docNumber ?? '') || a.no - b.no);
+    return out.map(({ no: _no, ...t }) => t);
   }
 
   /**
@@ -285,8 +314,7 @@ export class TrackingService {
    * unit for the target's overall share (nothing approved counts 0).
    */
   async ranking(actor: Actor, filter: TrackingFilter): Promise<RankingRow[]> {
-    const [units, targets] = await Promise.all([this.summary(actor, 'unit', filter), this.targets(actor, filter)]);
-    const shares = await this.unitTargetShares(actor, filter, targets);
+    const [units, shares] = await Promise.all([this.summary(actor, 'unit', filter), this.evaluateTargets(actor, filter).then((e) => this.unitTargetShares(actor, filter, e))]);
     const w = this.config.tracking.ranking;
     const rows = units.rows.map((u) => {
       const own = shares.get(u.key);
@@ -317,25 +345,34 @@ export class TrackingService {
   /**
    * Per lead unit, the sum and count of the shares of the targets it answers for: each target of
    * each measure it leads, its own value's share for a county in a per-county target (nothing
-   * approved counting 0), else the target's share.
+   * approved counting 0), else the target's share. Per measure: the sum and count of its targets'
+   * shares; per (measure, key assisted county): what the county's own shares add over those.
    */
-  private async unitTargetShares(actor: Actor, filter: TrackingFilter, targets: TargetProgress[]): Promise<Map<string, { sum: number; n: number }>> {
+  private async unitTargetShares(actor: Actor, filter: TrackingFilter, targets: EvaluatedTarget[]): Promise<Map<string, { sum: number; n: number }>> {
+    const perMeasure = new Map<string, { measureId: string; sum: number; n: number }>();
+    const deltas = new Map<string, Map<string, number>>();
+    for (const t of targets) {
+      const acc = perMeasure.get(t.measureId) ?? { measureId: t.measureId, sum: 0, n: 0 };
+      acc.sum += t.share ?? 0;
+      acc.n++;
+      perMeasure.set(t.measureId, acc);
+      if (!t.perCounty) continue;
+      let own = deltas.get(t.measureId);
+      if (!own) deltas.set(t.measureId, (own = new Map<string, number>()));
+      for (const c of t.counties) own.set(c.unitId, (own.get(c.unitId) ?? 0) + (c.share ?? 0) - (t.share ?? 0));
+    }
+    const countyDeltas = [...deltas].flatMap(([measureId, own]) => [...own].map(([unitId, delta]) => ({ measureId, unitId, delta })));
     const { today, warnUntil } = await this.dates();
-    const shares = targets.map((t) => ({ measureId: t.measureId, indicator: t.indicator, share: t.share ?? 0 }));
-    const countyShares = targets.flatMap((t) => (t.perCounty ? t.counties.map((c) => ({ measureId: t.measureId, indicator: t.indicator, unitId: c.unitId, share: c.share ?? 0 })) : []));
-    const fast = await this.readModel.unitTargetShares(actor, filter, today, warnUntil, shares, countyShares);
+    const fast = await this.readModel.unitTargetShares(actor, filter, today, warnUntil, [...perMeasure.values()], countyDeltas);
     if (fast) return fast;
-    const byMeasure = new Map<string, TargetProgress[]>();
-    for (const t of targets) byMeasure.set(t.measureId, [...(byMeasure.get(t.measureId) ?? []), t]);
     const out = new Map<string, { sum: number; n: number }>();
     for (const { measureId, unitId } of await this.repo.measureLeads(actor, filter)) {
-      for (const t of byMeasure.get(measureId) ?? []) {
-        const own = t.perCounty ? t.counties.find((c) => c.unitId === unitId) : undefined;
-        const acc = out.get(unitId) ?? { sum: 0, n: 0 };
-        acc.sum += own ? (own.share ?? 0) : (t.share ?? 0);
-        acc.n++;
-        out.set(unitId, acc);
-      }
+      const m = perMeasure.get(measureId);
+      if (!m) continue;
+      const acc = out.get(unitId) ?? { sum: 0, n: 0 };
+      acc.sum += m.sum + (deltas.get(measureId)?.get(unitId) ?? 0);
+      acc.n += m.n;
+      out.set(unitId, acc);
     }
     return out;
   }
@@ -385,4 +422,35 @@ function memo<A, R>(f: (a: A) => R): (a: A) => R {
     if (!cache.has(a)) cache.set(a, f(a));
     return cache.get(a) as R;
   };
+}
+
+/** A target evaluated for the targets view and the ranking (see evaluateTargets). */
+interface EvaluatedTarget {
+  measureId: string;
+  target: TargetJson;
+  perCounty: boolean;
+  latest: number | null;
+  share: number | null;
+  counties: { unitId: string; name: string; latest: number | null; share: number | null; reported: boolean }[];
+}
+
+/** Values by (measure, indicator, unit), as nested maps. */
+class KeyIndex<V> {
+  private readonly byMeasure = new Map<string, Map<string, Map<string, V>>>();
+
+  set(measureId: string, indicator: string, unitId: string, value: V): void {
+    let byIndicator = this.byMeasure.get(measureId);
+    if (!byIndicator) this.byMeasure.set(measureId, (byIndicator = new Map<string, Map<string, V>>()));
+    let byUnit = byIndicator.get(indicator);
+    if (!byUnit) byIndicator.set(indicator, (byUnit = new Map<string, V>()));
+    byUnit.set(unitId, value);
+  }
+
+  inner(measureId: string, indicator: string): Map<string, V> | undefined {
+    return this.byMeasure.get(measureId)?.get(indicator);
+  }
+
+  get(measureId: string, indicator: string, unitId: string): V | undefined {
+    return this.inner(measureId, indicator)?.get(unitId);
+  }
 }
