@@ -65,6 +65,16 @@ describe('authentication and the error shape', () => {
     expectErrorShape(await api.request('GET', '/api/v1/me', { token: expired }), 401, 'AUTH_TOKEN_EXPIRED');
   });
 
+  it('refuses a token that was accepted before once it expires (verified tokens are remembered until then, decision 58)', async () => {
+    const me = await api.request('GET', '/api/v1/me', { token: await api.login('coordinator') });
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = new JwtService({ secret: api.config.auth.jwtSecret }).sign({ sub: me.body.id, typ: 'access', exp });
+    expect((await api.request('GET', '/api/v1/me', { token: shortLived })).status).toBe(200);
+    expect((await api.request('GET', '/api/v1/me', { token: shortLived })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+    expectErrorShape(await api.request('GET', '/api/v1/me', { token: shortLived }), 401, 'AUTH_TOKEN_EXPIRED');
+  });
+
   it('forbids a route to a role that does not hold it (403), and allows it to one that does', async () => {
     const csv = 'code,name,kind\n';
     const officer = await api.login('czt.officer');

@@ -370,6 +370,10 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
       expect(m.light).toBe(worst);
     }
     expect(g.units.length).toBeGreaterThan(100);
+    // Cells in (measure, unit) order.
+    const order = (c: any) => [c.measureId, c.unitId];
+    const sortedCells = [...g.cells].sort((a: any, b: any) => (order(a)[0] !== order(b)[0] ? (order(a)[0] < order(b)[0] ? -1 : 1) : order(a)[1] < order(b)[1] ? -1 : order(a)[1] > order(b)[1] ? 1 : 0));
+    expect(g.cells.map(order)).toEqual(sortedCells.map(order));
   });
 
   it('shows target progress: 5 -> 8 with 6 approved is a third; per county with the silent counties listed', async () => {

@@ -17,6 +17,23 @@ export interface ReadModelResult {
 }
 
 
+/**
+ * The (measure with targets, lead unit) pairs of the read model (decision 57): per unit, the
+ * indexes into `measures` of the measures it leads; `changes` are the pairs the tasks the model
+ * cannot vouch for make led or not led (they override the stored ones).
+ */
+export interface LeadPairs {
+  measures: string[];
+  index: Map<string, number>;
+  units: Map<string, Int32Array>;
+  /** Per unit, 1 at the index of each measure it leads. */
+  leads: Map<string, Uint8Array>;
+  changes: { measureId: string; unitId: string; led: boolean }[];
+}
+
+/** How many scopes' pairs the API keeps (the province's and a few documents'). */
+const PAIR_SETS = 4;
+
 /** With a report period: what the facts give (close-outs in the period) and what the period rows give. */
 const FACT_COLS_IN_PERIOD: readonly Figure[] = [...BASE_FIGURES, 'closed', 'start_ord_sum', 'close_ord_sum'];
 const PERIOD_COLS: readonly Figure[] = ['rep_due', 'rep_on_time', 'rep_missed', 'returned'];
@@ -95,6 +112,9 @@ const num = (v: unknown): number => Number(v ?? 0);
  */
 @Injectable()
 export class TrackingReadRepository {
+  /** The ranking's lead pairs by version and scope (decision 57); about 1 MB at 1M tasks. */
+  private readonly pairs = new Map<string, Omit<LeadPairs, 'changes'>>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -277,51 +297,69 @@ export class TrackingReadRepository {
   }
 
   /**
-   * The 考核 target share per lead unit, summed in SQL over the (measure with targets, lead unit)
-   * pairs of the roll-up `ml` (corrected for the tasks the model cannot vouch for): each pair counts
-   * its measure's sum and number of target shares, plus, for a county, what its own shares of the
-   * measure's per-county targets add over the targets' overall shares. Null when the base tables must answer.
+   * The (measure with targets, lead unit) pairs the 考核 target shares are summed over: the roll-up
+   * `ml`, kept in memory under its version (decision 57: the worker bumps `pairs_version` whenever
+   * a pair appears or goes) and the catalog's, plus the pairs the tasks the model cannot vouch for
+   * add or remove. Null when the base tables must answer.
    */
-  async unitTargetShares(
-    actor: Actor,
-    filter: TrackingFilter,
-    today: string,
-    warnUntil: string,
-    perMeasure: { measureId: string; sum: number; n: number }[],
-    countyDeltas: { measureId: string; unitId: string; delta: number }[],
-  ): Promise<Map<string, { sum: number; n: number }> | null> {
+  async leadPairs(actor: Actor, filter: TrackingFilter, today: string, warnUntil: string): Promise<LeadPairs | null> {
     checkTrackingFilter(filter);
     if (!this.provinceWide(actor, filter)) return null;
     return this.snapshot(async (m, state) => {
+      const doc = filter.documentId ?? null;
+      const [{ version }] = await m.query<{ version: string }[]>(`select concat_ws('|', s.pairs_version, c.version) as version from tracking_state s, tracking_catalog c`);
+      const key = `${version}|${doc ?? ''}`;
+      let stored = this.pairs.get(key);
+      if (!stored) {
+        stored = await this.loadPairs(m, doc);
+        // A few scopes (the province, a document or two), each under its latest version.
+        for (const k of this.pairs.keys()) if (k.endsWith(`|${doc ?? ''}`) || this.pairs.size >= PAIR_SETS) this.pairs.delete(k);
+        this.pairs.set(key, stored);
+      }
       const corrected = await this.correction(m, state, today, warnUntil);
+      if (!corrected) return { ...stored, changes: [] };
+      // The pairs whose task count the unvouched tasks change: led or not once they are counted.
       const params = new SqlParams();
-      const doc = filter.documentId ? params.add(filter.documentId) : null;
-      // A measure's row in `ml` is one per lead unit (a measure is in one document), read by index
-      // only (ix_tracking_rollup_ml); with corrections the signed rows are summed first.
-      const pairs = corrected
-        ? `(select measure_id, unit_id from (
-              select r.k1 as measure_id, r.k2 as unit_id, r.tasks from tracking_rollup r where r.dim = 'ml' ${doc ? `and r.document_id = ${doc}` : ''}
-              union all select f.measure_id, l.id, f.sign from rd_f f join measures tm on tm.id = f.measure_id and jsonb_array_length(tm.targets) > 0
-                cross join unnest(f.lead_units) l(id) ${doc ? `where f.document_id = ${doc}` : ''}) p
-            group by 1, 2 having sum(tasks) > 0)`
-        : `(select r.k1 as measure_id, r.k2 as unit_id from tracking_rollup r where r.dim = 'ml' and r.tasks > 0 ${doc ? `and r.document_id = ${doc}` : ''})`;
-      const o = [params.add(perMeasure.map((s) => s.measureId)), params.add(perMeasure.map((s) => s.sum)), params.add(perMeasure.map((s) => s.n))];
-      const c = [params.add(countyDeltas.map((s) => s.measureId)), params.add(countyDeltas.map((s) => s.unitId)), params.add(countyDeltas.map((s) => s.delta))];
-      // Parallel workers would each unnest and sort the 20,000 county rows again, and cost more to
-      // start than they save here.
-      await m.query(`set local max_parallel_workers_per_gather = 0`);
-      // Two sums, not one three-way join: each pair's measure (a hash of 1,000 measures probed by
-      // 199,000 pairs at 1M tasks), then the counties' own shares where they lead the measure.
-      const rows = await m.query<{ unit_id: string; sum: number; n: number }[]>(
-        `with o as (select * from unnest(${o[0]}::uuid[], ${o[1]}::float8[], ${o[2]}::int[]) o(measure_id, sum, n)),
-              c as (select * from unnest(${c[0]}::uuid[], ${c[1]}::uuid[], ${c[2]}::float8[]) c(measure_id, unit_id, delta)),
-              a as (select l.unit_id, sum(o.sum) as sum, sum(o.n) as n from ${pairs} l join o on o.measure_id = l.measure_id group by l.unit_id),
-              b as (select l.unit_id, sum(c.delta) as delta from ${pairs} l join c on c.measure_id = l.measure_id and c.unit_id = l.unit_id group by l.unit_id)
-         select a.unit_id, a.sum + coalesce(b.delta, 0) as sum, a.n::int as n from a left join b on b.unit_id = a.unit_id`,
+      const d = doc ? params.add(doc) : null;
+      const changes = await m.query<{ measure_id: string; unit_id: string; led: boolean }[]>(
+        `select x.measure_id, x.unit_id, coalesce(r.tasks, 0) + x.delta > 0 as led
+           from (select f.measure_id, l.id as unit_id, sum(f.sign) as delta
+                   from rd_f f join measures tm on tm.id = f.measure_id and jsonb_array_length(tm.targets) > 0
+                  cross join unnest(f.lead_units) l(id) ${d ? `where f.document_id = ${d}` : ''}
+                  group by 1, 2 having sum(f.sign) <> 0) x
+           left join tracking_rollup r on r.dim = 'ml' and r.k1 = x.measure_id and r.k2 = x.unit_id`,
         params.values,
       );
-      return new Map(rows.map((r) => [r.unit_id, { sum: Number(r.sum), n: r.n }]));
+      return { ...stored, changes: changes.map((c) => ({ measureId: c.measure_id, unitId: c.unit_id, led: c.led })) };
     });
+  }
+
+  /** The pairs of `ml` (one document's, or all), by unit, measures as indexes into one list. */
+  private async loadPairs(m: EntityManager, doc: string | null): Promise<Omit<LeadPairs, 'changes'>> {
+    const rows = await m.query<{ unit_id: string; measures: string[] }[]>(
+      `select r.k2 as unit_id, array_agg(r.k1 order by r.k1) as measures from tracking_rollup r
+        where r.dim = 'ml' and r.tasks > 0 ${doc ? 'and r.document_id = $1' : ''} group by r.k2`,
+      doc ? [doc] : [],
+    );
+    const measures: string[] = [];
+    const index = new Map<string, number>();
+    const units = new Map<string, Int32Array>();
+    for (const r of rows) {
+      const led = new Int32Array(r.measures.length);
+      r.measures.forEach((id, i) => {
+        let at = index.get(id);
+        if (at === undefined) index.set(id, (at = measures.push(id) - 1));
+        led[i] = at;
+      });
+      units.set(r.unit_id, led);
+    }
+    const leads = new Map<string, Uint8Array>();
+    for (const [unitId, led] of units) {
+      const has = new Uint8Array(measures.length);
+      for (const at of led) has[at] = 1;
+      leads.set(unitId, has);
+    }
+    return { measures, index, units, leads };
   }
 
   /**

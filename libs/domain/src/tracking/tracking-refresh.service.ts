@@ -124,6 +124,13 @@ export class TrackingRefreshService {
       `create temp table tr_p on commit drop as
          select 1 as sign, p.* from tr_pf p union all select -1, p.* from task_period_facts p where p.task_id in (select task_id from tr_ids)`,
     );
+    // A pair of the ranking (measure with targets, lead unit) appears or goes only when its task
+    // count changes: then the pairs' version moves (decision 57), in this transaction.
+    await m.query(
+      `update tracking_state set pairs_version = pairs_version + 1
+        where exists (select 1 from tr_f f join measures tm on tm.id = f.measure_id and jsonb_array_length(tm.targets) > 0
+                        cross join unnest(f.lead_units) l(id) group by f.measure_id, l.id having sum(f.sign) <> 0)`,
+    );
     await this.addToRollups(m, 'tr_f', 'tr_p', true);
     await m.query(`delete from task_facts where task_id in (select task_id from tr_ids)`);
     await m.query(`insert into task_facts (${cols}) select ${cols} from tr_new`);
@@ -181,6 +188,6 @@ export class TrackingRefreshService {
     // Fresh statistics, so the reads plan on today's row counts (a roll-up's `ml` rows are 199,000
     // at 1M tasks; with the counts from before the rebuild a read sorted them on disk).
     for (const table of ['tracking_rollup', 'tracking_rollup_month', 'task_value_facts', 'tracking_target_values']) await m.query(`analyze ${table}`);
-    await m.query(`update tracking_state set needs_rebuild = false, as_of = $1, warn_until = $2, refreshed_at = now(), generation = generation + 1`, [today, warnUntil]);
+    await m.query(`update tracking_state set needs_rebuild = false, as_of = $1, warn_until = $2, refreshed_at = now(), generation = generation + 1, pairs_version = pairs_version + 1`, [today, warnUntil]);
   }
 }

@@ -56,6 +56,9 @@ const num = (v: unknown): number => Number(v ?? 0);
  */
 @Injectable()
 export class TrackingRepository {
+  /** The catalog's names at one version (see `catalog`). */
+  private names: Catalog | null = null;
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** Scoped, filtered tasks as CTE `s`, with each task's light from `today` and the warning date. */
@@ -218,44 +221,59 @@ export class TrackingRepository {
     }));
   }
 
+  /**
+   * The names tracking answers show (documents, measures, units) and the key assisted counties, all
+   * of them, kept in memory under `tracking_catalog.version` (bumped by triggers in every
+   * transaction that writes documents, measures or units; decision 57). The version is read first,
+   * so what is kept under it is never older than it.
+   */
+  private async catalog(): Promise<Catalog> {
+    const [{ version }] = await this.dataSource.query<{ version: string }[]>(`select version::text as version from tracking_catalog`);
+    if (this.names?.version === version) return this.names;
+    const [units, measures, documents] = await Promise.all([
+      this.dataSource.query<{ id: string; name: string; short_name: string; kind: string; counted: boolean }[]>(
+        `select id, name, short_name, kind, (kind = 'county' and key_assisted and active) as counted from units order by admin_code nulls last, code`,
+      ),
+      this.dataSource.query<Record<string, unknown>[]>(
+        `select m.id, m.document_id, d.doc_number, d.title as doc_title, m.no, m.label, m.title, m.section_no from measures m join documents d on d.id = m.document_id`,
+      ),
+      this.dataSource.query<{ id: string; doc_number: string | null; title: string | null }[]>(`select id, doc_number, title from documents`),
+    ]);
+    this.names = {
+      version,
+      units: new Map(units.map((r) => [r.id, { name: r.name, shortName: r.short_name, kind: r.kind }])),
+      counties: units.filter((r) => r.counted).map((r) => ({ id: r.id, shortName: r.short_name })),
+      measures: new Map(
+        measures.map((r) => [
+          r.id as string,
+          {
+            documentId: r.document_id as string,
+            docNumber: (r.doc_number as string | null) ?? null,
+            docTitle: (r.doc_title as string | null) ?? null,
+            no: num(r.no),
+            label: r.label as string,
+            title: r.title as string,
+            section: r.section_no === null ? null : num(r.section_no),
+          },
+        ]),
+      ),
+      documents: new Map(documents.map((r) => [r.id, { docNumber: r.doc_number, title: r.title }])),
+    };
+    return this.names;
+  }
+
   /** Names of units by id. */
   async unitNames(ids: string[]): Promise<Map<string, { name: string; shortName: string; kind: string }>> {
-    if (ids.length === 0) return new Map();
-    const rows: { id: string; name: string; short_name: string; kind: string }[] = await this.dataSource.query(
-      `select id, name, short_name, kind from units where id = any($1::uuid[])`,
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.id, { name: r.name, shortName: r.short_name, kind: r.kind }]));
+    return pick((await this.catalog()).units, ids);
   }
 
   /** Measures by id, with their document's number. */
   async measureNames(ids: string[]): Promise<Map<string, MeasureName>> {
-    if (ids.length === 0) return new Map();
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `select m.id, m.document_id, d.doc_number, d.title as doc_title, m.no, m.label, m.title, m.section_no
-         from measures m join documents d on d.id = m.document_id where m.id = any($1::uuid[])`,
-      [ids],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.id as string,
-        {
-          documentId: r.document_id as string,
-          docNumber: (r.doc_number as string | null) ?? null,
-          docTitle: (r.doc_title as string | null) ?? null,
-          no: num(r.no),
-          label: r.label as string,
-          title: r.title as string,
-          section: r.section_no === null ? null : num(r.section_no),
-        },
-      ]),
-    );
+    return pick((await this.catalog()).measures, ids);
   }
 
   async documentNames(ids: string[]): Promise<Map<string, { docNumber: string | null; title: string | null }>> {
-    if (ids.length === 0) return new Map();
-    const rows: { id: string; doc_number: string | null; title: string | null }[] = await this.dataSource.query(`select id, doc_number, title from documents where id = any($1::uuid[])`, [ids]);
-    return new Map(rows.map((r) => [r.id, { docNumber: r.doc_number, title: r.title }]));
+    return pick((await this.catalog()).documents, ids);
   }
 
   /**
@@ -308,10 +326,7 @@ export class TrackingRepository {
 
   /** The key assisted counties (重点帮扶县): who a per-county target expects a value from. */
   async keyAssistedCounties(): Promise<{ id: string; shortName: string }[]> {
-    const rows: { id: string; short_name: string }[] = await this.dataSource.query(
-      `select id, short_name from units where kind = 'county' and key_assisted and active order by admin_code nulls last, code`,
-    );
-    return rows.map((r) => ({ id: r.id, shortName: r.short_name }));
+    return (await this.catalog()).counties;
   }
 }
 
@@ -336,6 +351,24 @@ export interface OverdueTaskRow {
   docNumber: string | null;
   measureLabel: string;
   leads: string[];
+}
+
+interface Catalog {
+  version: string;
+  units: Map<string, { name: string; shortName: string; kind: string }>;
+  counties: { id: string; shortName: string }[];
+  measures: Map<string, MeasureName>;
+  documents: Map<string, { docNumber: string | null; title: string | null }>;
+}
+
+/** The entries of `ids` that `from` has. */
+function pick<V>(from: Map<string, V>, ids: string[]): Map<string, V> {
+  const out = new Map<string, V>();
+  for (const id of ids) {
+    const v = from.get(id);
+    if (v !== undefined) out.set(id, v);
+  }
+  return out;
 }
 
 export interface MeasureName {
