@@ -50,7 +50,9 @@ async function waitUntil(probe: () => Promise<boolean>, ms: number): Promise<voi
 async function rawBaseline(url: string, config: AppConfig, userId: string): Promise<number> {
   const client = new Client({ connectionString: url });
   await client.connect();
-  const queue = new Queue('bench-raw', { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: `${config.redis.queuePrefix}-raw` });
+  // BullMQ does not close a connection it was given: this one is closed below, or the process never exits.
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue('bench-raw', { connection, prefix: `${config.redis.queuePrefix}-raw` });
   try {
     await client.query(`create table raw_deliveries (like notification_deliveries including defaults including constraints)`);
     const t0 = performance.now();
@@ -68,6 +70,7 @@ async function rawBaseline(url: string, config: AppConfig, userId: string): Prom
   } finally {
     await queue.obliterate({ force: true });
     await queue.close();
+    connection.disconnect();
     await client.end();
   }
 }
@@ -144,6 +147,8 @@ async function main(): Promise<void> {
     await worker?.close();
     await api.close();
     await pg.end();
+    // fetch keeps its connections to the hook server alive: close them, or the process never exits.
+    server.closeAllConnections();
     server.close();
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${config.redis.queuePrefix}*`);
