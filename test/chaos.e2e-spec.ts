@@ -109,6 +109,27 @@ describe('chaos: the built worker and API against broken stores', () => {
     expect(second.running).toBe(true);
   }, 120_000);
 
+  it('a worker whose start fails on the database keeps running and installs its schedules once the database answers again', async () => {
+    const stores: Stores = { databaseUrl: await copyOfSeeded('chaos_start'), redisUrl: TEST_REDIS_URL, queuePrefix: prefix('start') };
+    cleanups.push(() => clearQueues(stores.queuePrefix));
+    const api = await ApiProcess.start(stores);
+    apps.push(api.app);
+    const token = await api.login('coordinator');
+    expect(await load(api, token)).toBe(DOCUMENTS);
+    await addOutboxEvents(stores.databaseUrl, OUTBOX_EVENTS);
+    // The outbox is out of reach while the worker starts: its start-up reconciliation fails (as it
+    // does when PostgreSQL restarts at that moment), deterministically.
+    await sql(stores.databaseUrl, `alter table outbox rename to outbox_away`);
+    const worker = track(startWorker(stores));
+    await waitFor('the worker to report the failed start', async () => worker.output, (out) => out.includes('could not install the job schedulers at start'), 30_000);
+    expect(worker.running).toBe(true);
+    await sql(stores.databaseUrl, `alter table outbox_away rename to outbox`);
+    const t = await expectExactlyOnce(stores.databaseUrl, apps, 50_000);
+    expect(t.overdueTasks).toBe(DOCUMENTS * MEASURES * 117);
+    expect(worker.output).toContain('job schedulers installed after a failed start');
+    expect(worker.running).toBe(true);
+  }, 120_000);
+
   it('PostgreSQL restarted under load (immediate, like a crash): the worker and the API carry on, nothing lost or doubled', async () => {
     const cluster = await PrivateCluster.start();
     cleanups.push(() => cluster.stop());

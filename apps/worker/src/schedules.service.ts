@@ -25,6 +25,8 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger(SchedulesService.name);
   private timer: NodeJS.Timeout | null = null;
   private checking = false;
+  /** Whether an install has succeeded since the worker started. */
+  private installed = false;
   private readonly marker: string;
 
   constructor(
@@ -38,11 +40,20 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     this.marker = `${config.redis.queuePrefix}:duban:schedules-installed`;
   }
 
+  /**
+   * Installs the schedulers. A failure here (PostgreSQL or Redis restarting while the worker
+   * starts) does not stop the worker: `install` leaves no marker behind, so the next check, every
+   * REDIS_CHECK_MS, tries again until it succeeds.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    await this.heartbeat.beat();
-    const again = await this.install();
-    this.logger.log(`job schedulers installed; ${again} unprocessed outbox events will be relayed again`);
     this.timer = setInterval(() => void this.check(), REDIS_CHECK_MS);
+    try {
+      await this.heartbeat.beat();
+      const again = await this.install();
+      this.logger.log(`job schedulers installed; ${again} unprocessed outbox events will be relayed again`);
+    } catch (error) {
+      this.logger.warn(`could not install the job schedulers at start, retrying in ${REDIS_CHECK_MS} ms: ${(error as Error).message}`);
+    }
   }
 
   onApplicationShutdown(): void {
@@ -55,8 +66,10 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     this.checking = true;
     try {
       if ((await this.redis.exists(this.marker)) === 1) return false;
+      const first = !this.installed;
       const again = await this.install();
-      this.logger.warn(`Redis lost the job schedulers (flushed or restarted): installed again; ${again} unprocessed outbox events will be relayed again`);
+      if (first) this.logger.warn(`job schedulers installed after a failed start; ${again} unprocessed outbox events will be relayed again`);
+      else this.logger.warn(`Redis lost the job schedulers (flushed or restarted): installed again; ${again} unprocessed outbox events will be relayed again`);
       return true;
     } catch (error) {
       this.logger.warn(`could not check Redis for lost job schedulers, retrying in ${REDIS_CHECK_MS} ms: ${(error as Error).message}`);
@@ -66,9 +79,23 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  /** Marker first: a flush during the upserts removes it, so the next check installs again. */
+  /**
+   * Marker first: a flush during the upserts removes it, so the next check installs again; so does
+   * a failure (the marker is deleted), so that the outbox is reconciled once the stores are back.
+   */
   private async install(): Promise<number> {
     await this.redis.set(this.marker, new Date().toISOString());
+    try {
+      const again = await this.installSchedulers();
+      this.installed = true;
+      return again;
+    } catch (error) {
+      await this.redis.del(this.marker).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async installSchedulers(): Promise<number> {
     await this.producer
       .queue(QUEUES.maintenance)
       .upsertJobScheduler('worker-heartbeat', { every: 30_000 }, { name: JOBS.WorkerHeartbeat, data: {}, opts: JOB_OPTIONS.WorkerHeartbeat });
