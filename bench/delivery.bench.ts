@@ -147,8 +147,6 @@ async function main(): Promise<void> {
     await worker?.close();
     await api.close();
     await pg.end();
-    // fetch keeps its connections to the hook server alive: close them, or the process never exits.
-    server.closeAllConnections();
     server.close();
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${config.redis.queuePrefix}*`);

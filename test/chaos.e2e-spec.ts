@@ -49,6 +49,21 @@ describe('chaos: the built worker and API against broken stores', () => {
     return published;
   }
 
+  /**
+   * A copy of the seeded database and a queue prefix of its own (shared servers), the API running
+   * on it, DOCUMENTS published through it and OUTBOX_EVENTS outbox events added.
+   */
+  async function loadedCopy(label: string): Promise<Stores> {
+    const stores: Stores = { databaseUrl: await copyOfSeeded(`chaos_${label}`), redisUrl: TEST_REDIS_URL, queuePrefix: prefix(label) };
+    cleanups.push(() => clearQueues(stores.queuePrefix));
+    const api = await ApiProcess.start(stores);
+    apps.push(api.app);
+    const token = await api.login('coordinator');
+    expect(await load(api, token)).toBe(DOCUMENTS);
+    await addOutboxEvents(stores.databaseUrl, OUTBOX_EVENTS);
+    return stores;
+  }
+
   it('a Redis that loses everything mid-run (FLUSHALL, then a restart) loses nothing and repeats nothing', async () => {
     const redis = await PrivateRedis.start();
     cleanups.push(() => redis.stop());
@@ -78,13 +93,7 @@ describe('chaos: the built worker and API against broken stores', () => {
   }, 120_000);
 
   it('a worker killed with SIGKILL in the middle of a batch, then a new worker: nothing lost, nothing twice', async () => {
-    const stores: Stores = { databaseUrl: await copyOfSeeded('chaos_kill'), redisUrl: TEST_REDIS_URL, queuePrefix: prefix('kill') };
-    cleanups.push(() => clearQueues(stores.queuePrefix));
-    const api = await ApiProcess.start(stores);
-    apps.push(api.app);
-    const token = await api.login('coordinator');
-    expect(await load(api, token)).toBe(DOCUMENTS);
-    await addOutboxEvents(stores.databaseUrl, OUTBOX_EVENTS);
+    const stores = await loadedCopy('kill');
     const first = track(startWorker(stores, 'worker-1'));
     // Killed while the fan-out of the outbox is half done (the sweep may be running too: it raises
     // every escalation in one statement, so it has either committed all of them or none).
@@ -110,13 +119,7 @@ describe('chaos: the built worker and API against broken stores', () => {
   }, 120_000);
 
   it('a worker whose start fails on the database keeps running and installs its schedules once the database answers again', async () => {
-    const stores: Stores = { databaseUrl: await copyOfSeeded('chaos_start'), redisUrl: TEST_REDIS_URL, queuePrefix: prefix('start') };
-    cleanups.push(() => clearQueues(stores.queuePrefix));
-    const api = await ApiProcess.start(stores);
-    apps.push(api.app);
-    const token = await api.login('coordinator');
-    expect(await load(api, token)).toBe(DOCUMENTS);
-    await addOutboxEvents(stores.databaseUrl, OUTBOX_EVENTS);
+    const stores = await loadedCopy('start');
     // The outbox is out of reach while the worker starts: its start-up reconciliation fails (as it
     // does when PostgreSQL restarts at that moment), deterministically.
     await sql(stores.databaseUrl, `alter table outbox rename to outbox_away`);

@@ -26,9 +26,13 @@ export interface LeadPairs {
   measures: string[];
   index: Map<string, number>;
   units: Map<string, Int32Array>;
-  /** Per unit, 1 at the index of each measure it leads. */
-  leads: Map<string, Uint8Array>;
   changes: { measureId: string; unitId: string; led: boolean }[];
+}
+
+/** Whether any task waits in `tracking_dirty` to be folded. */
+async function anyDirty(m: EntityManager): Promise<boolean> {
+  const [{ dirty }] = await m.query<{ dirty: boolean }[]>(`select exists (select 1 from tracking_dirty) as dirty`);
+  return dirty;
 }
 
 /** How many scopes' pairs the API keeps (the province's and a few documents'). */
@@ -242,9 +246,8 @@ export class TrackingReadRepository {
         doc,
       );
       // The usual case once the worker has caught up: no dirty task, the stored values are today's.
-      const [{ dirty }] = await m.query<{ dirty: boolean }[]>(`select exists (select 1 from tracking_dirty) as dirty`);
       let source = 'tracking_target_values';
-      if (dirty) {
+      if (await anyDirty(m)) {
         await m.query(`create temp table rv_ids on commit drop as select distinct task_id from tracking_dirty`);
         await m.query(`create temp table rv_v on commit drop as ${valueFactsSql({ sql: 'rv_ids' })}`);
         await m.query(
@@ -299,7 +302,7 @@ export class TrackingReadRepository {
   /**
    * The (measure with targets, lead unit) pairs the 考核 target shares are summed over: the roll-up
    * `ml`, kept in memory under its version (decision 57: the worker bumps `pairs_version` whenever
-   * a pair appears or goes) and the catalog's, plus the pairs the tasks the model cannot vouch for
+   * a pair appears or goes; nothing else writes the roll-ups), plus the pairs the tasks the model cannot vouch for
    * add or remove. Null when the base tables must answer.
    */
   async leadPairs(actor: Actor, filter: TrackingFilter, today: string, warnUntil: string): Promise<LeadPairs | null> {
@@ -307,7 +310,7 @@ export class TrackingReadRepository {
     if (!this.provinceWide(actor, filter)) return null;
     return this.snapshot(async (m, state) => {
       const doc = filter.documentId ?? null;
-      const [{ version }] = await m.query<{ version: string }[]>(`select concat_ws('|', s.pairs_version, c.version) as version from tracking_state s, tracking_catalog c`);
+      const [{ version }] = await m.query<{ version: string }[]>(`select pairs_version::text as version from tracking_state`);
       const key = `${version}|${doc ?? ''}`;
       let stored = this.pairs.get(key);
       if (!stored) {
@@ -353,13 +356,7 @@ export class TrackingReadRepository {
       });
       units.set(r.unit_id, led);
     }
-    const leads = new Map<string, Uint8Array>();
-    for (const [unitId, led] of units) {
-      const has = new Uint8Array(measures.length);
-      for (const at of led) has[at] = 1;
-      leads.set(unitId, has);
-    }
-    return { measures, index, units, leads };
+    return { measures, index, units };
   }
 
   /**
@@ -369,8 +366,7 @@ export class TrackingReadRepository {
   private async correction(m: EntityManager, state: { as_of: string; warn_until: string }, today: string, warnUntil: string): Promise<boolean> {
     if (state.as_of === today && state.warn_until === warnUntil) {
       // The usual case once the worker has caught up: nothing dated in between, nothing dirty.
-      const [{ dirty }] = await m.query<{ dirty: boolean }[]>(`select exists (select 1 from tracking_dirty) as dirty`);
-      if (!dirty) return false;
+      if (!(await anyDirty(m))) return false;
     }
     await m.query(
       `create temp table rd_ids on commit drop as

@@ -58,6 +58,8 @@ const num = (v: unknown): number => Number(v ?? 0);
 export class TrackingRepository {
   /** The catalog's names at one version (see `catalog`). */
   private names: Catalog | null = null;
+  /** The load under way, if any, and the version it is for. */
+  private loading: { version: string; promise: Promise<Catalog> } | null = null;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -230,6 +232,19 @@ export class TrackingRepository {
   private async catalog(): Promise<Catalog> {
     const [{ version }] = await this.dataSource.query<{ version: string }[]>(`select version::text as version from tracking_catalog`);
     if (this.names?.version === version) return this.names;
+    // One load per version, however many callers ask at once (the grid asks for measures and units together).
+    if (this.loading?.version !== version) {
+      const promise: Promise<Catalog> = this.loadCatalog(version)
+        .then((names) => (this.names = names))
+        .finally(() => {
+          if (this.loading?.promise === promise) this.loading = null;
+        });
+      this.loading = { version, promise };
+    }
+    return this.loading.promise;
+  }
+
+  private async loadCatalog(version: string): Promise<Catalog> {
     const [units, measures, documents] = await Promise.all([
       this.dataSource.query<{ id: string; name: string; short_name: string; kind: string; counted: boolean }[]>(
         `select id, name, short_name, kind, (kind = 'county' and key_assisted and active) as counted from units order by admin_code nulls last, code`,
@@ -239,7 +254,7 @@ export class TrackingRepository {
       ),
       this.dataSource.query<{ id: string; doc_number: string | null; title: string | null }[]>(`select id, doc_number, title from documents`),
     ]);
-    this.names = {
+    return {
       version,
       units: new Map(units.map((r) => [r.id, { name: r.name, shortName: r.short_name, kind: r.kind }])),
       counties: units.filter((r) => r.counted).map((r) => ({ id: r.id, shortName: r.short_name })),
@@ -259,7 +274,6 @@ export class TrackingRepository {
       ),
       documents: new Map(documents.map((r) => [r.id, { docNumber: r.doc_number, title: r.title }])),
     };
-    return this.names;
   }
 
   /** Names of units by id. */

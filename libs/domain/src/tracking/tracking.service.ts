@@ -380,34 +380,38 @@ export class TrackingService {
       for (const { measureId, unitId } of await this.repo.measureLeads(actor, filter)) add(unitId, measureId, 1);
       return out;
     }
-    // 199,000 pairs at 1M tasks: typed arrays by measure index, not a map lookup per pair.
+    // 199,000 pairs at 1M tasks: typed arrays by measure index, not a map lookup per pair; the
+    // key assisted counties' own deltas likewise, one array per county.
     const sums = new Float64Array(pairs.measures.length);
     const counts = new Int32Array(pairs.measures.length);
     pairs.measures.forEach((id, i) => {
       const m = perMeasure.get(id);
       if (m) [sums[i], counts[i]] = [m.sum, m.n];
     });
-    for (const [unitId, led] of pairs.units) {
-      let sum = 0;
-      let n = 0;
-      for (let i = 0; i < led.length; i++) {
-        sum += sums[led[i]];
-        n += counts[led[i]];
-      }
-      if (n > 0) out.set(unitId, { sum, n });
-    }
+    const countyDeltas = new Map<string, Float64Array>();
     for (const [measureId, own] of deltas) {
       const at = pairs.index.get(measureId);
       if (at === undefined) continue;
       for (const [unitId, delta] of own) {
-        const acc = out.get(unitId);
-        if (acc && pairs.leads.get(unitId)?.[at]) acc.sum += delta;
+        let byMeasure = countyDeltas.get(unitId);
+        if (!byMeasure) countyDeltas.set(unitId, (byMeasure = new Float64Array(pairs.measures.length)));
+        byMeasure[at] = delta;
       }
     }
-    // The pairs the unfolded tasks make or unmake.
+    for (const [unitId, led] of pairs.units) {
+      const own = countyDeltas.get(unitId);
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < led.length; i++) {
+        sum += sums[led[i]] + (own ? own[led[i]] : 0);
+        n += counts[led[i]];
+      }
+      if (n > 0) out.set(unitId, { sum, n });
+    }
+    // The pairs the unfolded tasks make or unmake (a few).
     for (const c of pairs.changes) {
       const at = pairs.index.get(c.measureId);
-      const stored = at !== undefined && pairs.leads.get(c.unitId)?.[at] === 1;
+      const stored = at !== undefined && (pairs.units.get(c.unitId)?.includes(at) ?? false);
       if (c.led !== stored) add(c.unitId, c.measureId, c.led ? 1 : -1);
     }
     return out;
