@@ -296,6 +296,22 @@ describe('coordinator tracking: summaries, lights, targets, rankings, bulletin, 
     const want = expectedSummary(raw, cal, by, filter, everything);
     expect(Object.keys(want).length).toBeGreaterThan(0);
     expect(got).toEqual(Object.fromEntries(Object.entries(want).map(([k, v]) => [k, pick(v)])));
+    // Labels from the raw rows, and the documented order: most overdue first, then the label in
+    // Chinese order, then the key.
+    const labels: [string, string][] = await db.query(
+      by === 'measure'
+        ? `select m.id::text as k, coalesce(d.doc_number, '') || m.label as l from measures m join documents d on d.id = m.document_id`
+        : by === 'document'
+          ? `select id::text as k, coalesce(doc_number, title, id::text) as l from documents`
+          : by === 'all'
+            ? `select 'all' as k, '全部' as l`
+            : `select id::text as k, short_name as l from units`,
+    ).then((rs: { k: string; l: string }[]) => rs.map((r): [string, string] => [r.k, r.l]));
+    const labelOf = new Map(labels);
+    expect(res.body.rows.map((r: any) => [r.key, r.label])).toEqual(res.body.rows.map((r: any) => [r.key, labelOf.get(r.key)]));
+    const zh = new Intl.Collator('zh-CN');
+    const ordered = [...res.body.rows].sort((a: any, b: any) => b.overdueTasks - a.overdueTasks || zh.compare(a.label, b.label) || new Intl.Collator().compare(a.key, b.key));
+    expect(res.body.rows.map((r: any) => r.key)).toEqual(ordered.map((r: any) => r.key));
   });
 
   it('limits a city bureau and a unit to their scope', async () => {

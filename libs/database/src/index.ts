@@ -6,4 +6,4 @@ export { checkPostgres, checkRedis, ensureDatabase, ServiceUnavailableAtBootErro
 export { isPgError, PG_FOREIGN_KEY_VIOLATION, PG_SERIALIZATION_FAILURE, PG_UNIQUE_VIOLATION } from './database-error';
 export { isExplained, runOrExit } from './boot';
 export { VersionedEntity } from './base.entity';
-export { preparedQuery } from './prepared-query';
+export { preparedQuery, queryArrays } from './prepared-query';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { queryArrays } from '@duban/database';
 import type { Actor } from '../accounts/actor';
 import { seesAllTasks } from '../tasks/task-scope';
 import type { TaskStatus } from '../tasks/task.entity';
@@ -108,6 +109,34 @@ interface RollupRoute {
 const num = (v: unknown): number => Number(v ?? 0);
 
 /**
+ * Figures by key: each key's `width` numbers at its offset in one Float64Array that doubles when
+ * full, rather than a typed array per key (allocating 6,000 of them was most of a grid's reading).
+ */
+class FigureTable {
+  data: Float64Array;
+  readonly offsets = new Map<string, number>();
+
+  constructor(private readonly width: number) {
+    this.data = new Float64Array(width * 256);
+  }
+
+  /** The offset of `key`'s figures (zeros for a new key). */
+  offset(key: string): number {
+    let o = this.offsets.get(key);
+    if (o === undefined) {
+      o = this.offsets.size * this.width;
+      this.offsets.set(key, o);
+      if (o + this.width > this.data.length) {
+        const grown = new Float64Array(this.data.length * 2);
+        grown.set(this.data);
+        this.data = grown;
+      }
+    }
+    return o;
+  }
+}
+
+/**
  * Reads of the tracking read model (decision 51): roll-ups where one answers the question (the
  * province, one city's tasks, a city user's scope; by all, document, measure, unit, county, city;
  * any document and report period filter), else the task facts under the same scope and filters; in
@@ -135,25 +164,31 @@ export class TrackingReadRepository {
       const [{ ord }] = await m.query<{ ord: number }[]>(`select coalesce((select ord from tracking_day_ordinals where day = $1::date), 0) as ord`, [today]);
       const corrected = await this.correction(m, state, today, warnUntil);
       const route = await this.route(m, actor, filter, dim);
-      // Per key, the figures in FIGURES order: a typed array, not an object per key (thousands of keys).
-      const totals = new Map<string, Float64Array>();
-      const add = (rows: Record<string, unknown>[], from: readonly Figure[]): void => {
-        const cols = only(from);
-        const at = cols.map((c) => FIGURE_INDEX[c]);
+      // Per key, the figures in FIGURES order, all keys in one typed array (thousands of keys).
+      // Each read returns rows as arrays, the key first and then `cols` in that order.
+      const totals = new FigureTable(FIGURES.length);
+      const add = (rows: unknown[][], cols: readonly Figure[]): void => {
+        const pos: number[] = [];
+        const at: number[] = [];
+        cols.forEach((c, i) => {
+          if (!wanted.has(c)) return;
+          pos.push(i + 1);
+          at.push(FIGURE_INDEX[c]);
+        });
         for (const r of rows) {
-          const key = r.key as string;
-          let acc = totals.get(key);
-          if (!acc) totals.set(key, (acc = new Float64Array(FIGURES.length)));
-          for (let i = 0; i < cols.length; i++) {
-            const v = r[cols[i]];
-            if (v !== null && v !== undefined) acc[at[i]] += typeof v === 'number' ? v : Number(v);
+          const o = totals.offset(r[0] as string);
+          for (let i = 0; i < pos.length; i++) {
+            const v = r[pos[i]];
+            if (v !== null && v !== undefined) totals.data[o + at[i]] += typeof v === 'number' ? v : Number(v);
           }
         }
       };
       const facts = corrected ? `(select 1 as sign, f.* from task_facts f union all select * from rd_f)` : `(select 1 as sign, f.* from task_facts f)`;
       if (route) {
-        add(await this.rollupBase(m, route, filter, dim, only(range ? BASE_FIGURES : ALL_COLS)), range ? BASE_FIGURES : ALL_COLS);
-        if (range && only(MONTHLY_FIGURES).length) add(await this.rollupMonths(m, route, filter, dim, range, only(MONTHLY_FIGURES)), MONTHLY_FIGURES);
+        const base = only(range ? BASE_FIGURES : ALL_COLS);
+        add(await this.rollupBase(m, route, filter, dim, base), base);
+        const monthly = only(MONTHLY_FIGURES);
+        if (range && monthly.length) add(await this.rollupMonths(m, route, filter, dim, range, monthly), monthly);
       }
       const src = route ? (corrected ? 'rd_f' : null) : facts;
       if (src) {
@@ -167,32 +202,33 @@ export class TrackingReadRepository {
       const rows: AggregateRow[] = [];
       const sums = new Map<string, { start: number; close: number; due: number }>();
       const x = FIGURE_INDEX;
-      for (const [key, f] of totals) {
-        if (f[x.tasks] === 0) continue;
-        const red = f[x.red];
-        const yellow = f[x.yellow];
+      const d = totals.data;
+      for (const [key, o] of totals.offsets) {
+        if (d[o + x.tasks] === 0) continue;
+        const red = d[o + x.red];
+        const yellow = d[o + x.yellow];
         rows.push({
           key,
-          total: f[x.tasks],
+          total: d[o + x.tasks],
           byState: {
-            assigned: f[x.st_assigned],
-            accepted: f[x.st_accepted],
-            in_progress: f[x.st_in_progress],
-            completion_requested: f[x.st_completion_requested],
-            closed: f[x.st_closed],
-            suspended: f[x.st_suspended],
+            assigned: d[o + x.st_assigned],
+            accepted: d[o + x.st_accepted],
+            in_progress: d[o + x.st_in_progress],
+            completion_requested: d[o + x.st_completion_requested],
+            closed: d[o + x.st_closed],
+            suspended: d[o + x.st_suspended],
           } satisfies Record<TaskStatus, number>,
-          lights: [f[x.green], yellow, red],
+          lights: [d[o + x.green], yellow, red],
           light: red > 0 ? 2 : yellow > 0 ? 1 : 0,
-          overdueTasks: f[x.overdue],
-          reportsDue: f[x.rep_due],
-          reportsOnTime: f[x.rep_on_time],
-          missedReports: f[x.rep_missed],
-          returnedSubmissions: f[x.returned],
-          openEscalations: f[x.open_esc],
-          closedTasks: f[x.closed],
+          overdueTasks: d[o + x.overdue],
+          reportsDue: d[o + x.rep_due],
+          reportsOnTime: d[o + x.rep_on_time],
+          missedReports: d[o + x.rep_missed],
+          returnedSubmissions: d[o + x.returned],
+          openEscalations: d[o + x.open_esc],
+          closedTasks: d[o + x.closed],
         });
-        sums.set(key, { start: f[x.start_ord_sum], close: f[x.close_ord_sum], due: f[x.due_ord_sum] });
+        sums.set(key, { start: d[o + x.start_ord_sum], close: d[o + x.close_ord_sum], due: d[o + x.due_ord_sum] });
       }
       return { rows, sums, todayOrdinal: num(ord) };
     });
@@ -265,37 +301,20 @@ export class TrackingReadRepository {
                    )})`;
       }
       const inDoc = doc.length ? `and g.measure_id in (select id from measures where document_id = $1)` : '';
-      const rows = await m.query<
-        {
-          measure_id: string;
-          indicator: string;
-          unit_id: string;
-          value: number | null;
-          reported_tasks: number;
-        }[]
-      >(
-        `select g.measure_id, g.indicator, g.unit_id, g.value::float8 as value, g.reported_tasks from ${source} g
+      // 13,000 rows at 1M tasks: read as arrays (measure, indicator, unit, value, reporting tasks).
+      const rows = await queryArrays(
+        m,
+        `select g.measure_id::text, g.indicator, g.unit_id::text, g.value::float8 as value, g.reported_tasks from ${source} g
           where (g.unit_id = '${ZERO_ID}' or g.unit_id in (select id from units where kind = 'county' and key_assisted and active)) ${inDoc}`,
         doc,
       );
-      return {
-        targets: targets.map((t) => ({ measureId: t.id, targets: t.targets })),
-        approved: rows
-          .filter((r) => r.value !== null)
-          .map((r) => ({
-            measureId: r.measure_id,
-            indicator: r.indicator,
-            unitId: r.unit_id === ZERO_ID ? null : r.unit_id,
-            value: Number(r.value),
-          })),
-        reported: rows
-          .filter((r) => r.reported_tasks > 0 && r.unit_id !== ZERO_ID)
-          .map((r) => ({
-            measureId: r.measure_id,
-            indicator: r.indicator,
-            unitId: r.unit_id,
-          })),
-      };
+      const approved: ApprovedValueRow[] = [];
+      const reported: { measureId: string; indicator: string; unitId: string }[] = [];
+      for (const [measureId, indicator, unitId, value, reportedTasks] of rows as [string, string, string, number | null, number][]) {
+        if (value !== null) approved.push({ measureId, indicator, unitId: unitId === ZERO_ID ? null : unitId, value: Number(value) });
+        if (reportedTasks > 0 && unitId !== ZERO_ID) reported.push({ measureId, indicator, unitId });
+      }
+      return { targets: targets.map((t) => ({ measureId: t.id, targets: t.targets })), approved, reported };
     });
   }
 
@@ -405,7 +424,7 @@ export class TrackingReadRepository {
   }
 
   /** Signed sums over fact rows `src` (base figures; with a period, close-outs in it and no report figures). */
-  private async factSums(m: EntityManager, src: string, actor: Actor, filter: TrackingFilter, dim: SummaryDimension, range: DateRange | null): Promise<Record<string, unknown>[]> {
+  private async factSums(m: EntityManager, src: string, actor: Actor, filter: TrackingFilter, dim: SummaryDimension, range: DateRange | null): Promise<unknown[][]> {
     const params = new SqlParams();
     const cond = this.factConditions(actor, filter, params);
     const k = factKey(dim);
@@ -414,16 +433,16 @@ export class TrackingReadRepository {
       const closedCols = `sum(f.sign * (${closed})::int)::float8 as closed,
         sum(f.sign * case when ${closed} then coalesce(f.start_ord, 0) else 0 end)::float8 as start_ord_sum,
         sum(f.sign * case when ${closed} then coalesce(f.close_ord, 0) else 0 end)::float8 as close_ord_sum`;
-      return m.query(`select ${k.key} as key, ${sumsSql(false, 'float8')}, ${closedCols} from ${src} f ${k.join} where ${cond} and ${k.cond} group by 1`, params.values);
+      return queryArrays(m, `select ${k.key} as key, ${sumsSql(false, 'float8')}, ${closedCols} from ${src} f ${k.join} where ${cond} and ${k.cond} group by 1`, params.values);
     }
-    return m.query(`select ${k.key} as key, ${sumsSql(true, 'float8')} from ${src} f ${k.join} where ${cond} and ${k.cond} group by 1`, params.values);
+    return queryArrays(m, `select ${k.key} as key, ${sumsSql(true, 'float8')} from ${src} f ${k.join} where ${cond} and ${k.cond} group by 1`, params.values);
   }
 
   /**
    * Signed report figures of period rows ending in the range, each pair being period rows and the
    * fact rows (same sign) that carry their task's keys.
    */
-  private async periodSums(m: EntityManager, pairs: [string, string][], actor: Actor, filter: TrackingFilter, dim: SummaryDimension, range: DateRange): Promise<Record<string, unknown>[]> {
+  private async periodSums(m: EntityManager, pairs: [string, string][], actor: Actor, filter: TrackingFilter, dim: SummaryDimension, range: DateRange): Promise<unknown[][]> {
     const params = new SqlParams();
     const cond = this.factConditions(actor, filter, params);
     const k = factKey(dim);
@@ -439,7 +458,8 @@ export class TrackingReadRepository {
           where p.month between date_trunc('month', ${from}::date) and ${to}::date`,
       )
       .join(' union all ');
-    return m.query(
+    return queryArrays(
+      m,
       `select ${k.key} as key, sum(f.sign * f.rep_due)::float8 as rep_due, sum(f.sign * f.rep_on_time)::float8 as rep_on_time,
               sum(f.sign * f.rep_missed)::float8 as rep_missed, sum(f.sign * f.returned)::float8 as returned
          from (${joined}) f ${k.join}
@@ -537,16 +557,17 @@ export class TrackingReadRepository {
     return where.join(' and ');
   }
 
-  private async rollupBase(m: EntityManager, route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, cols: readonly Figure[]): Promise<Record<string, unknown>[]> {
+  private async rollupBase(m: EntityManager, route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, cols: readonly Figure[]): Promise<unknown[][]> {
     const params = new SqlParams();
     const where = this.rollupWhere(route, filter, dim, params);
-    return m.query(`select ${route.key} as key, ${cols.map((c) => `sum(r.${c})::float8 as ${c}`).join(', ')} from tracking_rollup r ${route.join} where ${where} group by 1`, params.values);
+    return queryArrays(m, `select ${route.key} as key, ${cols.map((c) => `sum(r.${c})::float8 as ${c}`).join(', ')} from tracking_rollup r ${route.join} where ${where} group by 1`, params.values);
   }
 
-  private async rollupMonths(m: EntityManager, route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, range: DateRange, cols: readonly Figure[]): Promise<Record<string, unknown>[]> {
+  private async rollupMonths(m: EntityManager, route: RollupRoute, filter: TrackingFilter, dim: SummaryDimension, range: DateRange, cols: readonly Figure[]): Promise<unknown[][]> {
     const params = new SqlParams();
     const where = this.rollupWhere(route, filter, dim, params);
-    return m.query(
+    return queryArrays(
+      m,
       `select ${route.key} as key, ${cols.map((c) => `sum(r.${c})::float8 as ${c}`).join(', ')}
          from tracking_rollup_month r ${route.join}
         where ${where} and r.month between date_trunc('month', ${params.add(range.from)}::date) and ${params.add(range.to)}::date

@@ -60,6 +60,8 @@ export class TrackingRepository {
   private names: Catalog | null = null;
   /** The load under way, if any, and the version it is for. */
   private loading: { version: string; promise: Promise<Catalog> } | null = null;
+  /** Values derived from one catalog version (see `derived`), gone with it. */
+  private readonly derivations = new WeakMap<Catalog, Map<string, unknown>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -276,6 +278,22 @@ export class TrackingRepository {
     };
   }
 
+  /** Every name of the catalog at its current version. */
+  async catalogNames(): Promise<TrackingCatalog> {
+    return this.catalog();
+  }
+
+  /**
+   * A value computed from the catalog `c` once and kept as long as `c` is the current version
+   * (the label orders of the summaries): `name` must always go with the same `derive`.
+   */
+  derived<T>(c: TrackingCatalog, name: string, derive: () => T): T {
+    let byName = this.derivations.get(c);
+    if (!byName) this.derivations.set(c, (byName = new Map<string, unknown>()));
+    if (!byName.has(name)) byName.set(name, derive());
+    return byName.get(name) as T;
+  }
+
   /** Names of units by id. */
   async unitNames(ids: string[]): Promise<Map<string, { name: string; shortName: string; kind: string }>> {
     return pick((await this.catalog()).units, ids);
@@ -366,6 +384,9 @@ export interface OverdueTaskRow {
   measureLabel: string;
   leads: string[];
 }
+
+/** The names tracking answers show, at one catalog version. */
+export type TrackingCatalog = Catalog;
 
 interface Catalog {
   version: string;
