@@ -9,6 +9,8 @@
  * 1M submissions, 680k escalations), built once into `duban_bench_1m` and reused.
  * BENCH_RUNS (default 20) requests per endpoint after BENCH_WARMUP (default 2) warm-ups; BENCH_ONLY=<regular expression>
  * runs only the matching endpoints; BENCH_EXPORT_RUNS (default 3) ledger exports per format.
+ * The large answers (by measure, grid, targets, rankings, bulletin) are also timed in process:
+ * `TrackingService` alone, then the encoding of its answer, so the HTTP figure's parts show.
  * The export is also timed in parts, in-process: the cursor alone (the SQL, rows mapped, nothing
  * written) and the .xlsx writer to a stream that discards its bytes (no HTTP), so the writer's share
  * shows.
@@ -18,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApiApp } from '../apps/api/src/bootstrap';
 import { ManualClock } from '../libs/calendar/src';
-import { LedgerService, TrackingAnswerCache, TrackingRefreshService, type Actor } from '../libs/domain/src';
+import { encodeAnswer, LedgerService, TrackingAnswerCache, TrackingRefreshService, TrackingService, type Actor } from '../libs/domain/src';
 import { benchConfig, withClient } from './support/bench-context';
 import { ensureMillionDataset } from './support/million';
 
@@ -115,6 +117,31 @@ async function main(): Promise<void> {
     );
   }
 
+  const actor: Actor = await withClient(data.databaseUrl, async (c) => {
+    const u = (await c.query(`select u.id, u.unit_id, u.roles, n.kind from users u join units n on n.id = u.unit_id where u.username = 'coordinator'`)).rows[0];
+    return { userId: u.id, username: 'coordinator', unitId: u.unit_id, unitKind: u.kind, cityId: null, roles: u.roles };
+  });
+
+  // The large answers in process, split in two: `TrackingService` alone (no HTTP, nothing
+  // encoded), then the encoding the answer cache does on a miss (JSON, UTF-8 bytes, gzip).
+  const tracking = app.get(TrackingService);
+  const inProcess: [string, () => Promise<unknown>][] = [
+    ['summary by measure', () => tracking.summary(actor, 'measure', {})],
+    ['grid, one document', () => tracking.grid(actor, { documentId: docs[0].id })],
+    ['targets', () => tracking.targets(actor, {})],
+    ['rankings', () => tracking.ranking(actor, {})],
+    ['bulletin 2026-Q3 (json)', () => tracking.bulletin(actor, { period: '2026-Q3' })],
+  ];
+  for (const [name, call] of inProcess) {
+    if (only && !new RegExp(only).test(name)) continue;
+    let answer: unknown = null;
+    const xs = await timeIt(RUNS, async () => void (answer = await call()));
+    let bytes = 0;
+    const ys = await timeIt(RUNS, async () => void (bytes = encodeAnswer(answer).json.length));
+    rows.push([`${name}, in process: computed, not encoded`, xs], [`${name}, in process: encoding its answer (${(bytes / 1e6).toFixed(1)} MB)`, ys]);
+    console.log(`${name.padEnd(36)} in process: computed p50 ${fmt(percentile(xs, 50))} ms  p95 ${fmt(percentile(xs, 95))} ms | encoded p50 ${fmt(percentile(ys, 50))} ms (${(bytes / 1e6).toFixed(1)} MB)`);
+  }
+
   // The ledger export: the tasks led in 运城 (city.141000, ~108,000 rows), streamed over a real socket.
   const bigCity: string = await withClient(data.databaseUrl, async (c) => (await c.query(`select id from units where code = 'city.141000'`)).rows[0].id);
   const ledgerUrl = `http://127.0.0.1:${port}/api/v1/tracking/ledger?cityId=${bigCity}&format=`;
@@ -151,10 +178,6 @@ async function main(): Promise<void> {
 
   // The same export in parts: the cursor alone, then the .xlsx writer into a stream that drops the bytes.
   const ledger = app.get(LedgerService);
-  const actor: Actor = await withClient(data.databaseUrl, async (c) => {
-    const u = (await c.query(`select u.id, u.unit_id, u.roles, n.kind from users u join units n on n.id = u.unit_id where u.username = 'coordinator'`)).rows[0];
-    return { userId: u.id, username: 'coordinator', unitId: u.unit_id, unitKind: u.kind, cityId: null, roles: u.roles };
-  });
   const parts: [string, () => Promise<number>][] = [
     [
       'ledger cursor only (no writer)',
@@ -186,6 +209,7 @@ async function main(): Promise<void> {
       n = await fn();
       times.push(performance.now() - t0);
     }
+    if (times.length === 0) continue; // BENCH_EXPORT_RUNS=0
     rows.push([name, times]);
     console.log(`${name}: ${n} rows, p50 ${fmt(percentile(times, 50))} ms`);
   }
