@@ -56,23 +56,25 @@ describe('chaos: the built worker and API against broken stores', () => {
   async function loadedCopy(label: string): Promise<Stores> {
     const stores: Stores = { databaseUrl: await copyOfSeeded(`chaos_${label}`), redisUrl: TEST_REDIS_URL, queuePrefix: prefix(label) };
     cleanups.push(() => clearQueues(stores.queuePrefix));
+    await loadInto(stores);
+    return stores;
+  }
+
+  /** The API started on `stores`, DOCUMENTS published through it and OUTBOX_EVENTS outbox events added. */
+  async function loadInto(stores: Stores): Promise<{ api: ApiProcess; token: string }> {
     const api = await ApiProcess.start(stores);
     apps.push(api.app);
     const token = await api.login('coordinator');
     expect(await load(api, token)).toBe(DOCUMENTS);
     await addOutboxEvents(stores.databaseUrl, OUTBOX_EVENTS);
-    return stores;
+    return { api, token };
   }
 
   it('a Redis that loses everything mid-run (FLUSHALL, then a restart) loses nothing and repeats nothing', async () => {
     const redis = await PrivateRedis.start();
     cleanups.push(() => redis.stop());
     const stores: Stores = { databaseUrl: await copyOfSeeded('chaos_redis'), redisUrl: redis.url, queuePrefix: prefix('redis') };
-    const api = await ApiProcess.start(stores);
-    apps.push(api.app);
-    const token = await api.login('coordinator');
-    expect(await load(api, token)).toBe(DOCUMENTS);
-    await addOutboxEvents(stores.databaseUrl, OUTBOX_EVENTS);
+    const { api, token } = await loadInto(stores);
     const worker = track(startWorker(stores));
     // In the middle: some events handled, many relayed into Redis and not yet handled.
     await waitFor(
@@ -138,11 +140,7 @@ describe('chaos: the built worker and API against broken stores', () => {
     cleanups.push(() => cluster.stop());
     const stores: Stores = { databaseUrl: cluster.copyFrom(seeded, 'duban_chaos'), redisUrl: TEST_REDIS_URL, queuePrefix: prefix('pg') };
     cleanups.push(() => clearQueues(stores.queuePrefix));
-    const api = await ApiProcess.start(stores);
-    apps.push(api.app);
-    const token = await api.login('coordinator');
-    expect(await load(api, token)).toBe(DOCUMENTS);
-    await addOutboxEvents(stores.databaseUrl, OUTBOX_EVENTS);
+    const { api, token } = await loadInto(stores);
     const worker = track(startWorker(stores));
     await waitFor('the worker to be part-way through', () => count(stores.databaseUrl, `select count(*) as n from escalations`), (n) => n > 0, 30_000, 20);
     // Publishing goes on while the server restarts: some requests fail, none is half-written.

@@ -57,11 +57,11 @@ const num = (v: unknown): number => Number(v ?? 0);
 @Injectable()
 export class TrackingRepository {
   /** The catalog's names at one version (see `catalog`). */
-  private names: Catalog | null = null;
+  private names: TrackingCatalog | null = null;
   /** The load under way, if any, and the version it is for. */
-  private loading: { version: string; promise: Promise<Catalog> } | null = null;
+  private loading: { version: string; promise: Promise<TrackingCatalog> } | null = null;
   /** Values derived from one catalog version (see `derived`), gone with it. */
-  private readonly derivations = new WeakMap<Catalog, Map<string, unknown>>();
+  private readonly derivations = new WeakMap<TrackingCatalog, Map<string, unknown>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -231,12 +231,12 @@ export class TrackingRepository {
    * transaction that writes documents, measures or units; decision 57). The version is read first,
    * so what is kept under it is never older than it.
    */
-  private async catalog(): Promise<Catalog> {
+  async catalog(): Promise<TrackingCatalog> {
     const [{ version }] = await this.dataSource.query<{ version: string }[]>(`select version::text as version from tracking_catalog`);
     if (this.names?.version === version) return this.names;
     // One load per version, however many callers ask at once (the grid asks for measures and units together).
     if (this.loading?.version !== version) {
-      const promise: Promise<Catalog> = this.loadCatalog(version)
+      const promise: Promise<TrackingCatalog> = this.loadCatalog(version)
         .then((names) => (this.names = names))
         .finally(() => {
           if (this.loading?.promise === promise) this.loading = null;
@@ -246,7 +246,7 @@ export class TrackingRepository {
     return this.loading.promise;
   }
 
-  private async loadCatalog(version: string): Promise<Catalog> {
+  private async loadCatalog(version: string): Promise<TrackingCatalog> {
     const [units, measures, documents] = await Promise.all([
       this.dataSource.query<{ id: string; name: string; short_name: string; kind: string; counted: boolean }[]>(
         `select id, name, short_name, kind, (kind = 'county' and key_assisted and active) as counted from units order by admin_code nulls last, code`,
@@ -278,11 +278,6 @@ export class TrackingRepository {
     };
   }
 
-  /** Every name of the catalog at its current version. */
-  async catalogNames(): Promise<TrackingCatalog> {
-    return this.catalog();
-  }
-
   /**
    * A value computed from the catalog `c` once and kept as long as `c` is the current version
    * (the label orders of the summaries): `name` must always go with the same `derive`.
@@ -302,10 +297,6 @@ export class TrackingRepository {
   /** Measures by id, with their document's number. */
   async measureNames(ids: string[]): Promise<Map<string, MeasureName>> {
     return pick((await this.catalog()).measures, ids);
-  }
-
-  async documentNames(ids: string[]): Promise<Map<string, { docNumber: string | null; title: string | null }>> {
-    return pick((await this.catalog()).documents, ids);
   }
 
   /**
@@ -386,9 +377,7 @@ export interface OverdueTaskRow {
 }
 
 /** The names tracking answers show, at one catalog version. */
-export type TrackingCatalog = Catalog;
-
-interface Catalog {
+export interface TrackingCatalog {
   version: string;
   units: Map<string, { name: string; shortName: string; kind: string }>;
   counties: { id: string; shortName: string }[];

@@ -150,7 +150,7 @@ export class TrackingService {
 
   async summary(actor: Actor, by: SummaryDimension, filter: TrackingFilter): Promise<Summary> {
     const { today, warnUntil, cal } = await this.dates();
-    const [{ rows, sums, todayOrdinal }, catalog] = await Promise.all([this.aggregate(actor, filter, by, today, warnUntil, cal), this.repo.catalogNames()]);
+    const [{ rows, sums, todayOrdinal }, catalog] = await Promise.all([this.aggregate(actor, filter, by, today, warnUntil, cal), this.repo.catalog()]);
     const labelOf = rowLabels(by, catalog);
     const out = rows.map((r) => {
       const s = sums.get(r.key) ?? { start: 0, close: 0, due: 0 };
